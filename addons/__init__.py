@@ -1,0 +1,1 @@
+"""Addons bundled with Tessera; each folder is one installable addon."""

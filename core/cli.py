@@ -1,0 +1,332 @@
+"""The ``tessera`` command: init, run, addons, addon scaffolding, users, hooks, worker, i18n."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command
+
+from core.i18n import gettext as _
+from core.plugins import AddonError
+
+
+def _create_app():
+    from core.app import create_app
+
+    return create_app()
+
+
+class TesseraGroup(FlaskGroup):
+    """Flask's CLI group plus the commands addons register through a core hook."""
+
+    def _addon_commands(self, ctx: click.Context) -> dict[str, click.Command]:
+        info = ctx.ensure_object(ScriptInfo)
+        try:
+            app = info.load_app()
+        except Exception:  # the app itself cannot start: built-in commands must still work
+            return {}
+        from core.plugins import collect, make_plugin_manager
+
+        catalog = app.extensions["tessera.catalog"]
+        pm = make_plugin_manager(catalog, catalog.names())
+        return {c.name: c for c in collect(pm, "core_register_commands")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = set(super().list_commands(ctx))
+        return sorted(names | set(self._addon_commands(ctx)))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return super().get_command(ctx, name) or self._addon_commands(ctx).get(name)
+
+
+cli = TesseraGroup(
+    create_app=_create_app,
+    add_default_commands=False,
+    add_version_option=False,
+    help="Tessera: sales and operations management.",
+)
+cli.add_command(shell_command)
+cli.add_command(routes_command)
+
+
+def _lifecycle():
+    from core.registry import get_registry
+
+    return get_registry().lifecycle
+
+
+def _fail(error: Exception) -> None:
+    raise click.ClickException(str(error))
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# --------------------------------------------------------------------------- init / run
+
+
+def _ask_password(login: str) -> str:
+    if not sys.stdin.isatty():
+        raise click.ClickException(_("give the administrator password with --admin-password"))
+    return click.prompt(_("Password for %(login)s", login=login), hide_input=True,
+                        confirmation_prompt=True)
+
+
+def initialise(login: str, password: str | None, name: str, company: str, addons: str) -> None:
+    from core.setup import initialise_database
+
+    lifecycle = _lifecycle()
+    if lifecycle.is_initialised():
+        click.echo(_("The database is already initialised."))
+        return
+    password = password or _ask_password(login)
+    try:
+        initialise_database(current_app, login=login, password=password, name=name,
+                            company=company)
+        click.echo(_("Database initialised; administrator %(login)s created.", login=login))
+        if addons:
+            names = lifecycle.catalog.names() if addons == "all" else addons.split(",")
+            done = lifecycle.install([n.strip() for n in names if n.strip()])
+            click.echo(_("Installed: %(names)s", names=", ".join(done) or "-"))
+    except (AddonError, ValueError) as error:
+        _fail(error)
+
+
+@cli.command("init")
+@click.option("--admin-login", default="admin", show_default=True)
+@click.option("--admin-password", default=None, help="Asked for when not given.")
+@click.option("--admin-name", default="Administrator", show_default=True)
+@click.option("--company", default="My Company", show_default=True)
+@click.option("--addons", default="", help="Addons to install too: a comma list, or 'all'.")
+def init_command(admin_login, admin_password, admin_name, company, addons):
+    """Create the database and the first administrator (never a default password)."""
+    initialise(admin_login, admin_password, admin_name, company, addons)
+
+
+@cli.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8069, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--admin-password", default=None, help="For the first start only.")
+@click.option("--addons", default="all", show_default=True,
+              help="On the first start, the addons to install: a comma list, 'all' or ''.")
+def run_command(host, port, threads, admin_password, addons):
+    """Serve Tessera; the first start creates the database and an administrator."""
+    import waitress
+
+    from core.jobs import InProcessScheduler
+
+    app = current_app._get_current_object()
+    if not _lifecycle().is_initialised():
+        initialise("admin", admin_password, "Administrator", "My Company", addons)
+    if not app.config.get("BROKER_URL"):
+        InProcessScheduler(app).start()
+    click.echo(_("Tessera is serving on http://%(host)s:%(port)s/", host=host, port=port))
+    waitress.serve(app, host=host, port=port, threads=threads, ident="tessera")
+
+
+# --------------------------------------------------------------------------- addons
+
+
+@cli.group("addons")
+def addons_group():
+    """List, install, upgrade and uninstall addons."""
+
+
+@addons_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def addons_list(as_json):
+    """Every discovered addon: name, version, state, summary, depends."""
+    statuses = _lifecycle().statuses()
+    if as_json:
+        _echo_json([s.as_dict() for s in statuses])
+        return
+    width = max([len(s.name) for s in statuses] + [4])
+    for s in statuses:
+        version = s.installed_version or s.version or "-"
+        depends = ", ".join(s.depends) or "-"
+        click.echo(f"{s.name:<{width}}  {version:<8} {s.state:<10}  {s.error or s.summary}"
+                   f"  [{_('depends')}: {depends}]")
+
+
+@addons_group.command("info")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True)
+def addons_info(name, as_json):
+    """One addon's manifest and state."""
+    lifecycle = _lifecycle()
+    status = next((s for s in lifecycle.statuses() if s.name == name), None)
+    if status is None:
+        _fail(lifecycle.catalog.error_for(name))
+    data = status.as_dict()
+    if name in lifecycle.catalog:
+        manifest = lifecycle.catalog[name].manifest
+        data.update(extras_depend=list(manifest.extras_depend), description=manifest.description,
+                    author=manifest.author, license=manifest.license,
+                    path=str(manifest.path))
+    if as_json:
+        _echo_json(data)
+        return
+    for key, value in data.items():
+        click.echo(f"{key}: {', '.join(value) if isinstance(value, list) else value}")
+
+
+@addons_group.command("install")
+@click.argument("names", nargs=-1, required=True)
+@click.option("--demo", is_flag=True, help="Load demonstration data too.")
+def addons_install(names, demo):
+    """Install addons and everything they need, in dependency order."""
+    try:
+        done = _lifecycle().install(names, demo=demo)
+    except AddonError as error:
+        _fail(error)
+    click.echo(_("Installed: %(names)s", names=", ".join(done)))
+
+
+@addons_group.command("upgrade")
+@click.argument("names", nargs=-1)
+@click.option("--all", "upgrade_all", is_flag=True, help="Every installed addon.")
+def addons_upgrade(names, upgrade_all):
+    """Run new migrations of installed addons."""
+    if not names and not upgrade_all:
+        raise click.UsageError(_("name addons to upgrade, or pass --all"))
+    try:
+        if upgrade_all:
+            from core.setup import upgrade_core
+
+            upgrade_core(current_app)
+        done = _lifecycle().upgrade(None if upgrade_all else names)
+    except AddonError as error:
+        _fail(error)
+    click.echo(_("Upgraded: %(names)s", names=", ".join(done) or "-"))
+
+
+@addons_group.command("uninstall")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def addons_uninstall(name, yes):
+    """Uninstall an addon (and the addons that need it) after showing what goes."""
+    lifecycle = _lifecycle()
+    try:
+        impact = lifecycle.impact(name)
+    except AddonError as error:
+        _fail(error)
+    click.echo(_("Uninstalling removes these addons: %(names)s", names=", ".join(impact.addons)))
+    for table, rows in impact.tables.items():
+        click.echo(_("  table %(table)s: %(rows)d rows", table=table, rows=rows))
+    if not yes:
+        if not sys.stdin.isatty():
+            raise click.ClickException(_("not confirmed: pass --yes to uninstall without asking"))
+        click.confirm(_("Remove them and all their data?"), abort=True)
+    try:
+        done = lifecycle.uninstall(name, cascade=True)
+    except AddonError as error:
+        _fail(error)
+    click.echo(_("Uninstalled: %(names)s", names=", ".join(done)))
+
+
+# --------------------------------------------------------------------------- integrators
+
+
+@cli.group("addon")
+def addon_group():
+    """Tools for addon authors."""
+
+
+@addon_group.command("new")
+@click.argument("name")
+@click.option("--path", "target", default=".", type=click.Path(file_okay=False),
+              show_default=True, help="Folder to create the addon in.")
+@click.option("--depends", default="", help="Comma list of addons it depends on.")
+def addon_new(name, target, depends):
+    """Create a complete, working addon skeleton named NAME."""
+    from core.scaffold import create_addon
+
+    try:
+        folder = create_addon(name, Path(target), [d for d in depends.split(",") if d])
+    except (ValueError, FileExistsError) as error:
+        _fail(error)
+    click.echo(_("Created addon %(name)s in %(folder)s", name=name, folder=folder))
+
+
+@addon_group.command("revision")
+@click.argument("name")
+@click.option("-m", "--message", required=True)
+def addon_revision(name, message):
+    """Autogenerate a migration for addon NAME from its models."""
+    from core.setup import new_revision
+
+    try:
+        path = new_revision(current_app, name, message)
+    except (AddonError, ValueError) as error:
+        _fail(error)
+    click.echo(_("Wrote %(path)s", path=path))
+
+
+@cli.command("hooks")
+@click.option("--json", "as_json", is_flag=True)
+def hooks_command(as_json):
+    """Every hook spec: owner, documentation and implementing addons."""
+    from core.hookdocs import describe_hooks
+
+    hooks = describe_hooks(current_app.extensions["tessera.catalog"])
+    if as_json:
+        _echo_json(hooks)
+        return
+    for hook in hooks:
+        click.echo(f"{hook['name']}  ({_('owner')}: {hook['owner']}; "
+                   f"{_('implemented by')}: {', '.join(hook['implementations']) or '-'})")
+        click.echo(f"    {hook['signature']}")
+        for line in hook["doc"].splitlines():
+            click.echo(f"    {line}")
+        click.echo("")
+
+
+# --------------------------------------------------------------------------- users, jobs
+
+
+@cli.group("user")
+def user_group():
+    """Manage users."""
+
+
+@user_group.command("create")
+@click.argument("login")
+@click.option("--name", default=None)
+@click.option("--password", default=None, help="Asked for when not given.")
+@click.option("--superuser", is_flag=True)
+def user_create(login, name, password, superuser):
+    """Create a user."""
+    from core.setup import create_user
+
+    password = password or _ask_password(login)
+    try:
+        create_user(current_app, login=login, name=name or login, password=password,
+                    superuser=superuser)
+    except ValueError as error:
+        _fail(error)
+    click.echo(_("User %(login)s created.", login=login))
+
+
+@cli.command("worker")
+@click.option("--concurrency", default=2, show_default=True, type=int)
+@click.option("--no-beat", is_flag=True, help="Do not run the periodic scheduler here.")
+@click.option("--loglevel", default="info", show_default=True)
+def worker_command(concurrency, no_beat, loglevel):
+    """Run a Celery worker (with beat) on TESSERA_BROKER_URL."""
+    if not current_app.config.get("BROKER_URL"):
+        raise click.ClickException(_("set TESSERA_BROKER_URL (e.g. redis://127.0.0.1:6379/0)"))
+    celery = current_app.extensions["celery"]
+    argv = ["worker", f"--concurrency={concurrency}", f"--loglevel={loglevel}"]
+    if not no_beat:
+        argv.append("--beat")
+    celery.worker_main(argv)
+
+
+def main() -> None:
+    cli.main(prog_name="tessera")

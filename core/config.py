@@ -1,0 +1,89 @@
+"""Settings: built-in defaults < the instance config file < the environment.
+
+The instance file is ``<instance>/tessera.toml`` (upper-case keys, no prefix); the
+environment uses the ``TESSERA_`` prefix (``TESSERA_DATABASE_URL``). Explicit
+``config`` passed to :func:`core.app.create_app` wins over both (tests use it).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ENV_PREFIX = "TESSERA"
+INSTANCE_CONFIG_FILE = "tessera.toml"
+SECRET_KEY_FILE = "secret_key"
+
+DEFAULTS: dict[str, Any] = {
+    # Storage. None means: a SQLite file in the instance folder.
+    "DATABASE_URL": None,
+    "DATABASE_ECHO": False,
+    "SQLITE_BUSY_TIMEOUT_MS": 15000,
+    "TRANSACTION_RETRIES": 4,
+    # Addons. ADDONS limits which discovered addons may load (comma list, None: all);
+    # ADDONS_PATH lists extra folders holding addon folders (os.pathsep separated).
+    "ADDONS": None,
+    "ADDONS_PATH": "",
+    # Jobs. None means tasks run in-process (eager) and periodic jobs in a thread of `tessera run`.
+    "BROKER_URL": None,
+    "RESULT_BACKEND": None,
+    # Localisation.
+    "DEFAULT_LANGUAGE": "zh_Hans_CN",
+    "LANGUAGES": ["zh_Hans_CN", "en"],
+    "DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "DEFAULT_CURRENCY": "CNY",
+    # Web.
+    "SECRET_KEY": None,
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REGISTRY_CHECK": True,
+}
+
+
+def load_settings(app: Flask, overrides: dict[str, Any] | None = None) -> None:
+    """Fill ``app.config`` from defaults, the instance file, the environment and overrides."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_file(INSTANCE_CONFIG_FILE, load=tomllib.load, text=False, silent=True)
+    app.config.from_prefixed_env(ENV_PREFIX)
+    if overrides:
+        app.config.from_mapping(overrides)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = default_database_url(app.instance_path)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if isinstance(app.config.get("ADDONS"), str):
+        app.config["ADDONS"] = split_list(app.config["ADDONS"], ",")
+
+
+def split_list(value: str | list[str] | None, sep: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [part.strip() for part in value.split(sep) if part.strip()]
+
+
+def default_database_url(instance_path: str) -> str:
+    return "sqlite:///" + str(Path(instance_path) / "tessera.db")
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """A random key kept in the instance folder (mode 0600), made on first use.
+
+    Several workers on several hosts must share one key: set TESSERA_SECRET_KEY there.
+    """
+    path = Path(instance_path) / SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

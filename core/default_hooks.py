@@ -1,0 +1,39 @@
+"""Core is its own first plugin: its permissions, roles and menus come through hooks."""
+
+from __future__ import annotations
+
+from core.hookspecs import MenuItem, Permission, Role
+from core.i18n import lazy_gettext as _l
+from core.plugins import hookimpl
+
+
+@hookimpl
+def core_register_permissions() -> list[Permission]:
+    return [
+        Permission("core.module", "read", _l("See installed apps")),
+        Permission("core.module", "manage", _l("Install, upgrade and uninstall apps")),
+        Permission("core.user", "read", _l("See users")),
+        Permission("core.user", "manage", _l("Create and change users")),
+        Permission("core.company", "manage", _l("Change company details")),
+    ]
+
+
+@hookimpl
+def core_register_roles() -> list[Role]:
+    return [
+        Role(
+            "core.admin",
+            _l("Administration / Settings"),
+            permissions=("core.module.read", "core.module.manage", "core.user.read",
+                         "core.user.manage", "core.company.manage"),
+        ),
+    ]
+
+
+@hookimpl
+def core_register_menus() -> list[MenuItem]:
+    return [
+        MenuItem("core.settings", _l("Settings"), sequence=1000, icon="gear"),
+        MenuItem("core.settings.apps", _l("Apps"), parent="core.settings",
+                 endpoint="core.apps", permission="core.module.read", sequence=10),
+    ]

@@ -1,0 +1,191 @@
+"""Core hook specifications: the contract between core and every addon.
+
+Grouped by phase. Collectors return lists of the frozen dataclasses defined here and
+core assembles them; events are past tense and return nothing. A hook's arguments are
+ids, these DTOs and the caller's session: an implementation never commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from core.plugins import hookspec
+
+if TYPE_CHECKING:
+    import click
+    from flask import Blueprint
+    from sqlalchemy.orm import Session
+
+
+# --------------------------------------------------------------------------- DTOs
+
+
+@dataclass(frozen=True)
+class Permission:
+    """The right to do ``action`` on ``resource``; its name is ``resource.action``.
+
+    ``resource`` is namespaced by its addon (``partners.partner``); ``label`` is a
+    lazy translated text shown in the role editor.
+    """
+
+    resource: str
+    action: str
+    label: Any
+
+    @property
+    def name(self) -> str:
+        return f"{self.resource}.{self.action}"
+
+
+@dataclass(frozen=True)
+class Role:
+    """A named set of permissions an administrator grants to users.
+
+    ``implies`` names roles whose permissions this one includes (a manager implies
+    the user role of the same addon).
+    """
+
+    name: str
+    label: Any
+    permissions: tuple[str, ...] = ()
+    implies: tuple[str, ...] = ()
+    description: Any = ""
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One entry of the menu tree. Top-level entries (no ``parent``) are apps.
+
+    ``endpoint`` is a Flask endpoint; ``permission`` hides the entry from users who
+    lack it; entries with no reachable child and no endpoint are hidden too.
+    """
+
+    id: str
+    label: Any
+    parent: str | None = None
+    endpoint: str | None = None
+    sequence: int = 100
+    permission: str | None = None
+    icon: str | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """A background job an addon contributes.
+
+    ``name`` is ``<addon>.<verb>``; ``run`` takes plain arguments (ids, never ORM
+    objects) plus the session as keyword ``session``, and never commits: the job
+    runner commits once. ``schedule`` makes it periodic: a timedelta, or a cron
+    expression of five fields ("0 3 * * *").
+    """
+
+    name: str
+    run: Callable[..., Any]
+    schedule: timedelta | str | None = None
+    description: Any = ""
+
+
+@dataclass(frozen=True)
+class SequenceDef:
+    """A numbering sequence for document or record codes (``P00042``).
+
+    Created when its addon is installed, removed when it is uninstalled. ``prefix``
+    may hold ``%(year)s`` and ``%(month)s``.
+    """
+
+    code: str
+    name: Any
+    prefix: str = ""
+    padding: int = 5
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class AddonEvent:
+    """What an install or uninstall event carries."""
+
+    addon: str
+    version: str
+    demo: bool = False
+    installed: tuple[str, ...] = field(default=())
+
+
+# --------------------------------------------------------------------------- start-up
+# Called once when an app is created, on every discovered addon whether installed or
+# not: Flask needs routes and commands before the first request. Requests to an addon
+# that is not installed are answered 404 by core.
+
+
+@hookspec
+def core_register_blueprints() -> list[Blueprint]:
+    """Return the Flask blueprints of this addon.
+
+    Called once at app creation. A blueprint's name must be the addon's name or start
+    with it and a dot; its URLs live under ``/<addon>`` (``/api/v1/<addon>`` for APIs).
+    """
+
+
+@hookspec
+def core_register_commands() -> list[click.Command]:
+    """Return click commands (usually one group named after the addon) for ``tessera``.
+
+    Called once when the CLI starts. Commands of an addon that is not installed
+    refuse to run with a clear message.
+    """
+
+
+# --------------------------------------------------------------------------- registry
+# Collectors called on the live registry (installed addons only), again after every
+# install or uninstall. They must be cheap and free of side effects.
+
+
+@hookspec
+def core_register_permissions() -> list[Permission]:
+    """Return the permissions this addon defines (resource, action, label)."""
+
+
+@hookspec
+def core_register_roles() -> list[Role]:
+    """Return the roles this addon offers, with the permissions each grants."""
+
+
+@hookspec
+def core_register_menus() -> list[MenuItem]:
+    """Return this addon's menu entries; core builds and filters the tree."""
+
+
+@hookspec
+def core_register_jobs() -> list[Job]:
+    """Return this addon's background jobs, periodic ones with a schedule."""
+
+
+@hookspec
+def core_register_sequences() -> list[SequenceDef]:
+    """Return the numbering sequences this addon needs; created at install."""
+
+
+# --------------------------------------------------------------------------- lifecycle
+# Events inside the install / uninstall transaction. ``session`` belongs to that
+# transaction: flush if you must, never commit.
+
+
+@hookspec
+def core_addon_installed(event: AddonEvent, session: Session) -> None:
+    """Called after an addon's tables exist, in the transaction that installs it.
+
+    ``event.addon`` is the addon just installed; it is registered already, so an
+    addon loads its own default records here (``if event.addon == "partners"``), and
+    other installed addons may react to a newcomer. Raising aborts the install.
+    """
+
+
+@hookspec
+def core_addon_uninstalled(event: AddonEvent, session: Session) -> None:
+    """Called after an addon's tables were dropped, in the same transaction.
+
+    The uninstalled addon itself is no longer called; the remaining installed addons
+    forget what referred to it (typed origins such as ``("sales.order", 42)``).
+    """

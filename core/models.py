@@ -1,0 +1,109 @@
+"""Core's own tables: companies, installed modules, the registry generation, sequences.
+
+Users live in :mod:`core.security.users`; both belong to the Alembic branch ``core``.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, Integer, String, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from core.db import ActiveMixin, Base, Code, IdMixin, Name, TimestampMixin, utcnow
+from core.security.users import User  # noqa: F401  (registers core_user in the metadata)
+
+
+class ModuleState(enum.StrEnum):
+    AVAILABLE = "available"
+    INSTALLED = "installed"
+    TO_UPGRADE = "to_upgrade"
+    TO_REMOVE = "to_remove"
+
+
+class Company(IdMixin, TimestampMixin, ActiveMixin, Base):
+    __tablename__ = "core_company"
+
+    name: Mapped[Name]
+    code: Mapped[Code] = mapped_column(unique=True)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    tax_id: Mapped[str | None] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(500))
+    phone: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(254))
+
+
+class Module(IdMixin, TimestampMixin, Base):
+    """One row per addon the database has heard of, with its lifecycle state."""
+
+    __tablename__ = "core_module"
+
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    state: Mapped[ModuleState] = mapped_column(
+        Enum(ModuleState, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        default=ModuleState.AVAILABLE,
+    )
+    installed_version: Mapped[str | None] = mapped_column(String(20))
+    installed_at: Mapped[datetime | None]
+    demo: Mapped[bool] = mapped_column(default=False)
+
+
+class Registry(Base):
+    """A single row whose generation grows on every install, upgrade and uninstall.
+
+    Each worker compares it with the generation it loaded at the start of a request
+    and rebuilds its plugin manager when they differ.
+    """
+
+    __tablename__ = "core_registry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=1)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Sequence(IdMixin, Base):
+    """A numbering sequence; :func:`next_code` hands out numbers without gaps or doubles."""
+
+    __tablename__ = "core_sequence"
+
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    addon: Mapped[str] = mapped_column(String(40), index=True)
+    name: Mapped[Name]
+    prefix: Mapped[str] = mapped_column(String(32), default="")
+    padding: Mapped[int] = mapped_column(default=5)
+    next_number: Mapped[int] = mapped_column(default=1)
+
+
+def current_generation(session: Session) -> int:
+    return session.scalar(select(Registry.generation).where(Registry.id == 1)) or 0
+
+
+def bump_generation(session: Session) -> int:
+    session.execute(
+        update(Registry)
+        .where(Registry.id == 1)
+        .values(generation=Registry.generation + 1, changed_at=utcnow())
+    )
+    return current_generation(session)
+
+
+def next_code(session: Session, code: str) -> str:
+    """The next formatted number of sequence ``code``, e.g. ``C00042``.
+
+    An UPDATE ... RETURNING increments the counter and locks the row in one
+    statement, so concurrent transactions never get the same number.
+    """
+    row = session.execute(
+        update(Sequence)
+        .where(Sequence.code == code)
+        .values(next_number=Sequence.next_number + 1)
+        .returning(Sequence.next_number, Sequence.prefix, Sequence.padding)
+    ).one_or_none()
+    if row is None:
+        raise LookupError(f"no sequence {code!r}: is its addon installed?")
+    number = row.next_number - 1
+    today = utcnow()
+    prefix = row.prefix % {"year": today.year, "month": f"{today.month:02d}"}
+    return f"{prefix}{number:0{row.padding}d}"

@@ -1,0 +1,1 @@
+"""Security: users, passwords, roles, permissions, record rules, sessions, audit."""

@@ -1,0 +1,24 @@
+"""Users of Tessera: login, name, password hash, language, time zone, company."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db import ActiveMixin, Base, IdMixin, Name, TimestampMixin
+
+
+class User(IdMixin, TimestampMixin, ActiveMixin, Base):
+    __tablename__ = "core_user"
+
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[Name]
+    email: Mapped[str | None] = mapped_column(String(254))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_superuser: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[str | None] = mapped_column(String(16))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("core_company.id", ondelete="SET NULL"))
+    last_login_at: Mapped[datetime | None]

@@ -1,0 +1,113 @@
+"""Creating and upgrading core's own schema, the first administrator, and new revisions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import select
+
+from core import migrations
+from core.addons import _LockedTransaction
+from core.db import get_database
+from core.i18n import lazy_gettext as _l
+from core.models import Company, Registry
+from core.plugins import AddonError
+from core.security.passwords import hash_password, policy_errors
+from core.security.users import User
+
+MSG_LOGIN_TAKEN = _l("the login %(login)s is already taken")
+MSG_BAD_LOGIN = _l("a login has 1 to 64 characters: letters, digits, and . _ @ -")
+
+
+def _catalog(app: Flask):
+    return app.extensions["tessera.catalog"]
+
+
+def initialise_database(app: Flask, *, login: str, password: str, name: str, company: str) -> None:
+    """Create core's tables, the registry row, the main company and the administrator."""
+    _check_login(login)
+    errors = policy_errors(password, login=login, name=name)
+    if errors:
+        raise ValueError(" ".join(errors))
+    with _LockedTransaction(get_database(app)) as (connection, session):
+        migrations.upgrade(migrations.alembic_config(_catalog(app).addons.values(), connection),
+                           migrations.CORE_BRANCH)
+        if session.get(Registry, 1) is not None:
+            return
+        session.add(Registry(id=1, generation=1))
+        main = Company(name=company, code="MAIN")
+        session.add(main)
+        session.flush()
+        session.add(User(login=login, name=name, password_hash=hash_password(password),
+                         is_superuser=True, company_id=main.id))
+    app.extensions["tessera.registry"].invalidate()
+
+
+def upgrade_core(app: Flask) -> None:
+    with _LockedTransaction(get_database(app)) as (connection, _session):
+        migrations.upgrade(migrations.alembic_config(_catalog(app).addons.values(), connection),
+                           migrations.CORE_BRANCH)
+
+
+def create_user(app: Flask, *, login: str, name: str, password: str, superuser: bool = False) -> int:
+    _check_login(login)
+    errors = policy_errors(password, login=login, name=name)
+    if errors:
+        raise ValueError(" ".join(errors))
+    database = get_database(app)
+
+    def create(session) -> int:
+        if session.scalar(select(User.id).where(User.login == login)):
+            raise ValueError(str(MSG_LOGIN_TAKEN) % {"login": login})
+        company = session.scalar(select(Company.id).order_by(Company.id))
+        user = User(login=login, name=name, password_hash=hash_password(password),
+                    is_superuser=superuser, company_id=company)
+        session.add(user)
+        session.flush()
+        return user.id
+
+    return database.atomic(create)
+
+
+def _check_login(login: str) -> None:
+    import re
+
+    if not re.fullmatch(r"[A-Za-z0-9._@-]{1,64}", login or ""):
+        raise ValueError(str(MSG_BAD_LOGIN))
+
+
+def new_revision(app: Flask, name: str, message: str) -> str:
+    """Autogenerate the next revision of addon ``name`` (its first one starts the branch).
+
+    Runs against the app's database, which must have the addon's current head applied.
+    """
+    from alembic import command
+
+    catalog = _catalog(app)
+    addon = catalog[name]
+    folder = addon.path / "migrations"
+    folder.mkdir(exist_ok=True)
+    with get_database(app).engine.connect() as connection:
+        config = migrations.alembic_config(catalog.addons.values(), connection)
+        config.attributes["include_name"] = _prefix_filter(name)
+        config.attributes["include_object"] = lambda obj, n, type_, r, c: (
+            type_ != "table" or n.startswith(name + "_"))
+        first = not migrations.has_branch(config, name)
+        script = command.revision(
+            config, message=message, autogenerate=True,
+            head="base" if first else f"{name}@head",
+            branch_label=name if first else None,
+            version_path=str(folder),
+        )
+        connection.rollback()
+    if script is None:
+        raise AddonError(_l("no revision was written for %(addon)s"), addon=name)
+    return str(Path(script.path))
+
+
+def _prefix_filter(prefix: str):
+    def include_name(name, type_, parent_names) -> bool:
+        return type_ != "table" or (name or "").startswith(prefix + "_")
+
+    return include_name

@@ -1,0 +1,137 @@
+"""Core's own screens: health check, login, logout, home (the apps a user has), apps."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import text
+
+from core import db
+from core.i18n import lazy_gettext as _l
+from core.menus import menu_tree
+from core.registry import get_registry
+from core.security.auth import SessionUser, authenticate
+
+blueprint = Blueprint("core", __name__, template_folder="templates", static_folder="static",
+                      static_url_path="/static/core")
+
+MSG_BAD_LOGIN = _l("Wrong login or password.")
+MSG_LOGGED_OUT = _l("You have logged out.")
+
+
+@blueprint.get("/healthz")
+def health():
+    """For load balancers: 200 when the database answers, with the registry generation."""
+    registry = get_registry()
+    try:
+        db.session().execute(text("SELECT 1"))
+    except Exception:
+        return jsonify(status="unavailable"), 503
+    return jsonify(status="ok", generation=registry.generation, addons=list(registry.installed))
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method == "POST":
+        login_name = request.form.get("login", "")[:64]
+        with db.transaction() as session:
+            user = authenticate(session, login_name, request.form.get("password", "")[:256])
+            if user is not None:
+                user.last_login_at = db.utcnow()
+        if user is None:
+            flash(str(MSG_BAD_LOGIN), "danger")
+            return render_template("core/login.html", login=login_name), 401
+        login_user(SessionUser(user))
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("core/login.html", login="")
+
+
+@blueprint.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(str(MSG_LOGGED_OUT), "info")
+    return redirect(url_for("core.login"))
+
+
+@blueprint.get("/")
+@login_required
+def home():
+    return render_template("core/home.html", apps=menu_tree(_permissions()))
+
+
+@blueprint.get("/apps")
+@login_required
+def apps():
+    registry = get_registry()
+    if not _may("core.module.read"):
+        return render_template("core/error.html", code=403), 403
+    return render_template("core/apps.html", addons=registry.lifecycle.statuses())
+
+
+def _permissions() -> set[str] | None:
+    """None for the superuser (everything); roles arrive with the security issue."""
+    return None if current_user.is_superuser else set()
+
+
+def _may(permission: str) -> bool:
+    granted = _permissions()
+    return granted is None or permission in granted
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not urlsplit(target).netloc and "\\" not in target:
+        return target
+    return url_for("core.home")
+
+
+STATE_LABELS = {
+    "available": _l("Available"),
+    "installed": _l("Installed"),
+    "to_upgrade": _l("To upgrade"),
+    "to_remove": _l("To remove"),
+    "broken": _l("Cannot load"),
+}
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+    "form-action 'self'; object-src 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def init_app(app) -> None:
+    """Template helpers, error pages and security headers for every response."""
+    from flask_babel import get_locale
+
+    from core import i18n
+    from core.security import auth, csrf
+
+    auth.init_app(app)
+    csrf.init_app(app)
+    app.jinja_env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    app.jinja_env.globals.update(
+        current_language=lambda: str(get_locale() or "en").replace("_", "-"),
+        state_label=lambda state: STATE_LABELS.get(state, state),
+    )
+
+    @app.after_request
+    def _security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+    for code in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(code, _error_page)
+
+
+def _error_page(error):
+    code = getattr(error, "code", 500) or 500
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return jsonify(error=code), code
+    return render_template("core/error.html", code=code), code
