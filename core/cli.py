@@ -330,3 +330,57 @@ def worker_command(concurrency, no_beat, loglevel):
 
 def main() -> None:
     cli.main(prog_name="tessera")
+
+
+# --------------------------------------------------------------------------- i18n
+
+
+@cli.group("i18n")
+def i18n_group():
+    """Maintain translation catalogues (one domain per addon, zh_Hans_CN first)."""
+
+
+def _i18n_targets(names: tuple[str, ...]) -> list[tuple[str, Path]]:
+    catalog = current_app.extensions["tessera.catalog"]
+    core_dir = Path(__file__).resolve().parent
+    everything = [("core", core_dir)] + [(a.name, a.path) for a in catalog.addons.values()]
+    if not names:
+        return everything
+    chosen = [t for t in everything if t[0] in names]
+    unknown = set(names) - {t[0] for t in chosen}
+    if unknown:
+        _fail(catalog.error_for(sorted(unknown)[0]))
+    return chosen
+
+
+@i18n_group.command("extract")
+@click.argument("names", nargs=-1)
+def i18n_extract(names):
+    """Print how many strings each domain has (core and addons)."""
+    from core.i18n_tools import extract
+
+    for name, folder in _i18n_targets(names):
+        click.echo(f"{name}: {len(extract(folder, name))}")
+
+
+@i18n_group.command("update")
+@click.argument("names", nargs=-1)
+def i18n_update(names):
+    """Merge new strings into each domain's zh_Hans_CN catalogue."""
+    from core.i18n_tools import check, update
+
+    for name, folder in _i18n_targets(names):
+        path = update(folder, name)
+        problems = check(folder, name)
+        click.echo(_("%(path)s: %(count)d strings to translate",
+                     path=path, count=len(problems.untranslated) + len(problems.fuzzy)))
+
+
+@i18n_group.command("compile")
+@click.argument("names", nargs=-1)
+def i18n_compile(names):
+    """Compile catalogues to .mo (optional: .po files are read directly when no .mo is newer)."""
+    from core.i18n_tools import compile_catalogue
+
+    for name, folder in _i18n_targets(names):
+        click.echo(str(compile_catalogue(folder, name)))

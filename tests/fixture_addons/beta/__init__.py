@@ -1,0 +1,1 @@
+"""Test addon beta: needs alpha, implements alpha's hook."""

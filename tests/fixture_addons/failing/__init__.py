@@ -1,0 +1,1 @@
+"""Test addon whose migration raises after creating a table."""
