@@ -81,8 +81,9 @@ class Impact:
 class Lifecycle:
     """The lifecycle operations of one database, for one catalog of addons."""
 
-    def __init__(self, catalog: Catalog, database: Database,
-                 on_change: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, catalog: Catalog, database: Database, on_change: Callable[[], None] | None = None
+    ) -> None:
         self.catalog = catalog
         self.database = database
         self.on_change = on_change
@@ -111,18 +112,37 @@ class Lifecycle:
         for addon in self.catalog.addons.values():
             row = rows.get(addon.name)
             state = row.state.value if row else ModuleState.AVAILABLE.value
-            if row and row.state == ModuleState.INSTALLED and row.installed_version != addon.version:
+            if (
+                row
+                and row.state == ModuleState.INSTALLED
+                and row.installed_version != addon.version
+            ):
                 state = ModuleState.TO_UPGRADE.value
-            result.append(AddonStatus(
-                addon.name, addon.version, row.installed_version if row else None, state,
-                addon.manifest.summary, addon.depends, addon.manifest.category,
-            ))
+            result.append(
+                AddonStatus(
+                    addon.name,
+                    addon.version,
+                    row.installed_version if row else None,
+                    state,
+                    addon.manifest.summary,
+                    addon.depends,
+                    addon.manifest.category,
+                )
+            )
         for name, error in sorted(self.catalog.errors.items()):
             row = rows.get(name)
-            result.append(AddonStatus(
-                name, None, row.installed_version if row else None,
-                row.state.value if row else "broken", "", (), "", str(error),
-            ))
+            result.append(
+                AddonStatus(
+                    name,
+                    None,
+                    row.installed_version if row else None,
+                    row.state.value if row else "broken",
+                    "",
+                    (),
+                    "",
+                    str(error),
+                )
+            )
         return result
 
     def impact(self, name: str) -> Impact:
@@ -225,13 +245,22 @@ class Lifecycle:
             with self._locked() as (connection, session):
                 row = self._module_row(session, name)
                 config = self._alembic(connection)
-                pending = migrations.pending_at_head(config, name) if migrations.has_branch(
-                    config, name) else False
+                pending = (
+                    migrations.pending_at_head(config, name)
+                    if migrations.has_branch(config, name)
+                    else False
+                )
                 if row.installed_version == addon.version and not pending:
                     return False
-                if row.installed_version and _version(row.installed_version) > _version(addon.version):
-                    raise AddonError(MSG_DOWNGRADE, addon=name, installed=row.installed_version,
-                                     version=addon.version)
+                if row.installed_version and _version(row.installed_version) > _version(
+                    addon.version
+                ):
+                    raise AddonError(
+                        MSG_DOWNGRADE,
+                        addon=name,
+                        installed=row.installed_version,
+                        version=addon.version,
+                    )
                 migrations.upgrade(config, name)
                 pm = make_plugin_manager(self.catalog, self.installed(session))
                 self._create_sequences(session, pm, name)
@@ -294,11 +323,16 @@ class Lifecycle:
         for definition in collect(pm, "core_register_sequences"):
             if definition.code.split(".", 1)[0] != name or definition.code in existing:
                 continue
-            session.add(Sequence(
-                code=definition.code, addon=name, name=str(definition.name),
-                prefix=definition.prefix, padding=definition.padding,
-                next_number=definition.start,
-            ))
+            session.add(
+                Sequence(
+                    code=definition.code,
+                    addon=name,
+                    name=str(definition.name),
+                    prefix=definition.prefix,
+                    padding=definition.padding,
+                    next_number=definition.start,
+                )
+            )
         session.flush()
 
     def _require_initialised(self) -> None:
@@ -320,7 +354,9 @@ class _LockedTransaction:
         self.context = self.database.engine.begin()
         self.connection = self.context.__enter__()
         if self.connection.dialect.name == "postgresql":
-            self.connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LIFECYCLE_LOCK_ID})
+            self.connection.execute(
+                text("SELECT pg_advisory_xact_lock(:k)"), {"k": LIFECYCLE_LOCK_ID}
+            )
         self.session = Session(bind=self.connection, expire_on_commit=False)
         return self.connection, self.session
 

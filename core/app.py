@@ -24,8 +24,9 @@ def create_app(
     ``addons`` restricts which discovered addons may load (like ``TESSERA_ADDONS``).
     Addons that cannot load are reported in the log and left out; the app still starts.
     """
-    app = Flask("core", instance_path=instance_path, instance_relative_config=True,
-                static_folder=None)
+    app = Flask(
+        "core", instance_path=instance_path, instance_relative_config=True, static_folder=None
+    )
     config.load_settings(app, config_overrides)
     if addons is not None:
         app.config["ADDONS"] = list(addons)
@@ -37,11 +38,11 @@ def create_app(
     )
     for name, error in catalog.errors.items():
         log.error("addon %s cannot load: %s", name, error)
+    app.extensions["tessera.catalog"] = catalog
     addon_registry = registry.AddonRegistry(catalog, database)
     registry.init_app(app, addon_registry)
     _register_blueprints(app, catalog)
     jobs.init_app(app)
-    app.extensions["tessera.catalog"] = catalog
     return app
 
 
@@ -59,7 +60,11 @@ def _register_blueprints(app: Flask, catalog) -> None:
         owner = plugin_name.split("+", 1)[0]
         for blueprint in impl() or []:
             if blueprint.name != owner and not blueprint.name.startswith(owner + "."):
-                log.error("addon %s: blueprint %r left out, its name must start with %r",
-                          owner, blueprint.name, owner)
+                log.error(
+                    "addon %s: blueprint %r left out, its name must start with %r",
+                    owner,
+                    blueprint.name,
+                    owner,
+                )
                 continue
             app.register_blueprint(blueprint)

@@ -73,8 +73,9 @@ def _echo_json(data) -> None:
 def _ask_password(login: str) -> str:
     if not sys.stdin.isatty():
         raise click.ClickException(_("give the administrator password with --admin-password"))
-    return click.prompt(_("Password for %(login)s", login=login), hide_input=True,
-                        confirmation_prompt=True)
+    return click.prompt(
+        _("Password for %(login)s", login=login), hide_input=True, confirmation_prompt=True
+    )
 
 
 def initialise(login: str, password: str | None, name: str, company: str, addons: str) -> None:
@@ -86,8 +87,7 @@ def initialise(login: str, password: str | None, name: str, company: str, addons
         return
     password = password or _ask_password(login)
     try:
-        initialise_database(current_app, login=login, password=password, name=name,
-                            company=company)
+        initialise_database(current_app, login=login, password=password, name=name, company=company)
         click.echo(_("Database initialised; administrator %(login)s created.", login=login))
         if addons:
             names = lifecycle.catalog.names() if addons == "all" else addons.split(",")
@@ -113,8 +113,12 @@ def init_command(admin_login, admin_password, admin_name, company, addons):
 @click.option("--port", default=8069, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
 @click.option("--admin-password", default=None, help="For the first start only.")
-@click.option("--addons", default="all", show_default=True,
-              help="On the first start, the addons to install: a comma list, 'all' or ''.")
+@click.option(
+    "--addons",
+    default="all",
+    show_default=True,
+    help="On the first start, the addons to install: a comma list, 'all' or ''.",
+)
 def run_command(host, port, threads, admin_password, addons):
     """Serve Tessera; the first start creates the database and an administrator."""
     import waitress
@@ -150,8 +154,10 @@ def addons_list(as_json):
     for s in statuses:
         version = s.installed_version or s.version or "-"
         depends = ", ".join(s.depends) or "-"
-        click.echo(f"{s.name:<{width}}  {version:<8} {s.state:<10}  {s.error or s.summary}"
-                   f"  [{_('depends')}: {depends}]")
+        click.echo(
+            f"{s.name:<{width}}  {version:<8} {s.state:<10}  {s.error or s.summary}"
+            f"  [{_('depends')}: {depends}]"
+        )
 
 
 @addons_group.command("info")
@@ -166,9 +172,13 @@ def addons_info(name, as_json):
     data = status.as_dict()
     if name in lifecycle.catalog:
         manifest = lifecycle.catalog[name].manifest
-        data.update(extras_depend=list(manifest.extras_depend), description=manifest.description,
-                    author=manifest.author, license=manifest.license,
-                    path=str(manifest.path))
+        data.update(
+            extras_depend=list(manifest.extras_depend),
+            description=manifest.description,
+            author=manifest.author,
+            license=manifest.license,
+            path=str(manifest.path),
+        )
     if as_json:
         _echo_json(data)
         return
@@ -240,8 +250,14 @@ def addon_group():
 
 @addon_group.command("new")
 @click.argument("name")
-@click.option("--path", "target", default=".", type=click.Path(file_okay=False),
-              show_default=True, help="Folder to create the addon in.")
+@click.option(
+    "--path",
+    "target",
+    default=".",
+    type=click.Path(file_okay=False),
+    show_default=True,
+    help="Folder to create the addon in.",
+)
 @click.option("--depends", default="", help="Comma list of addons it depends on.")
 def addon_new(name, target, depends):
     """Create a complete, working addon skeleton named NAME."""
@@ -279,8 +295,10 @@ def hooks_command(as_json):
         _echo_json(hooks)
         return
     for hook in hooks:
-        click.echo(f"{hook['name']}  ({_('owner')}: {hook['owner']}; "
-                   f"{_('implemented by')}: {', '.join(hook['implementations']) or '-'})")
+        click.echo(
+            f"{hook['name']}  ({_('owner')}: {hook['owner']}; "
+            f"{_('implemented by')}: {', '.join(hook['implementations']) or '-'})"
+        )
         click.echo(f"    {hook['signature']}")
         for line in hook["doc"].splitlines():
             click.echo(f"    {line}")
@@ -306,8 +324,9 @@ def user_create(login, name, password, superuser):
 
     password = password or _ask_password(login)
     try:
-        create_user(current_app, login=login, name=name or login, password=password,
-                    superuser=superuser)
+        create_user(
+            current_app, login=login, name=name or login, password=password, superuser=superuser
+        )
     except ValueError as error:
         _fail(error)
     click.echo(_("User %(login)s created.", login=login))
@@ -372,8 +391,13 @@ def i18n_update(names):
     for name, folder in _i18n_targets(names):
         path = update(folder, name)
         problems = check(folder, name)
-        click.echo(_("%(path)s: %(count)d strings to translate",
-                     path=path, count=len(problems.untranslated) + len(problems.fuzzy)))
+        click.echo(
+            _(
+                "%(path)s: %(count)d strings to translate",
+                path=path,
+                count=len(problems.untranslated) + len(problems.fuzzy),
+            )
+        )
 
 
 @i18n_group.command("compile")

@@ -17,7 +17,7 @@ from flask import Flask
 
 ENV_PREFIX = "TESSERA"
 INSTANCE_CONFIG_FILE = "tessera.toml"
-SECRET_KEY_FILE = "secret_key"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 
 DEFAULTS: dict[str, Any] = {
     # Storage. None means: a SQLite file in the instance folder.

@@ -244,6 +244,10 @@ def on_commit(session: Session, callback: Callable[[], Any]) -> None:
     Side effects that must not happen for a rolled-back action (sending a task, an
     e-mail, a webhook) go through here.
     """
+    if not session.in_transaction():
+        # Tie the callback to a transaction (its connection is taken lazily), so that a
+        # rollback before any statement still discards it.
+        session.begin()
     session.info.setdefault("after_commit", []).append(callback)
 
 
@@ -266,7 +270,9 @@ def _drop_after_commit(session: Session, previous_transaction) -> None:
 def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = 15000) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, echo=echo, connect_args={"timeout": busy_timeout_ms / 1000})
-        _configure_sqlite(engine, busy_timeout_ms, in_memory=":memory:" in url or url.endswith("sqlite://"))
+        _configure_sqlite(
+            engine, busy_timeout_ms, in_memory=":memory:" in url or url.endswith("sqlite://")
+        )
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, future=True)
 
@@ -305,8 +311,9 @@ def is_retryable(error: BaseException) -> bool:
 class Database:
     """Engine and session factory of one app, kept in ``app.extensions["tessera.db"]``."""
 
-    def __init__(self, url: str, *, echo: bool = False, busy_timeout_ms: int = 15000,
-                 retries: int = 4) -> None:
+    def __init__(
+        self, url: str, *, echo: bool = False, busy_timeout_ms: int = 15000, retries: int = 4
+    ) -> None:
         self.url = url
         self.engine = make_engine(url, echo=echo, busy_timeout_ms=busy_timeout_ms)
         self.retries = retries

@@ -24,8 +24,13 @@ def core_register_roles() -> list[Role]:
         Role(
             "core.admin",
             _l("Administration / Settings"),
-            permissions=("core.module.read", "core.module.manage", "core.user.read",
-                         "core.user.manage", "core.company.manage"),
+            permissions=(
+                "core.module.read",
+                "core.module.manage",
+                "core.user.read",
+                "core.user.manage",
+                "core.company.manage",
+            ),
         ),
     ]
 
@@ -34,6 +39,12 @@ def core_register_roles() -> list[Role]:
 def core_register_menus() -> list[MenuItem]:
     return [
         MenuItem("core.settings", _l("Settings"), sequence=1000, icon="gear"),
-        MenuItem("core.settings.apps", _l("Apps"), parent="core.settings",
-                 endpoint="core.apps", permission="core.module.read", sequence=10),
+        MenuItem(
+            "core.settings.apps",
+            _l("Apps"),
+            parent="core.settings",
+            endpoint="core.apps",
+            permission="core.module.read",
+            sequence=10,
+        ),
     ]

@@ -19,19 +19,24 @@ def describe_hooks(catalog: Catalog) -> list[dict]:
             continue
         function = caller.spec.function
         owner = _owner(function.__module__, catalog)
-        implementations = sorted({
-            _owner(impl.plugin.__name__, catalog) if hasattr(impl.plugin, "__name__")
-            else impl.plugin_name
-            for impl in caller.get_hookimpls()
-        })
-        result.append({
-            "name": name,
-            "owner": owner,
-            "signature": f"{name}{inspect.signature(function)}",
-            "doc": inspect.cleandoc(function.__doc__ or ""),
-            "firstresult": bool(caller.spec.opts.get("firstresult")),
-            "implementations": implementations,
-        })
+        implementations = sorted(
+            {
+                _owner(impl.plugin.__name__, catalog)
+                if hasattr(impl.plugin, "__name__")
+                else impl.plugin_name
+                for impl in caller.get_hookimpls()
+            }
+        )
+        result.append(
+            {
+                "name": name,
+                "owner": owner,
+                "signature": f"{name}{inspect.signature(function)}",
+                "doc": inspect.cleandoc(function.__doc__ or ""),
+                "firstresult": bool(caller.spec.opts.get("firstresult")),
+                "implementations": implementations,
+            }
+        )
     return result
 
 

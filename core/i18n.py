@@ -37,7 +37,7 @@ LOCALE_ALIASES = {
 
 
 def normalise_language(value: str | None) -> str | None:
-    """Map what browsers, users and terminals say (``zh-CN``, ``zh_CN.UTF-8``) to a catalogue name."""
+    """Map what browsers, users and terminals say (``zh-CN``, ``zh_CN.UTF-8``) to a catalogue."""
     if not value:
         return None
     key = value.split(".")[0].split("@")[0].strip().lower()

@@ -74,8 +74,9 @@ def update(package_dir: Path, domain: str, locale: str = CHINESE) -> Path:
         catalog.update(template, no_fuzzy_matching=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
-        write_po(handle, catalog, width=100, omit_header=False, ignore_obsolete=True,
-                 sort_output=True)
+        write_po(
+            handle, catalog, width=100, omit_header=False, ignore_obsolete=True, sort_output=True
+        )
     return path
 
 
@@ -101,7 +102,8 @@ def check(package_dir: Path, domain: str, locale: str = CHINESE) -> CataloguePro
     have = {_key(m): m for m in catalog if m.id}
     missing = sorted(str(k) for k in wanted - set(have))
     untranslated = sorted(
-        str(k) for k, m in have.items()
+        str(k)
+        for k, m in have.items()
         if k in wanted and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))
     )
     fuzzy = sorted(str(k) for k, m in have.items() if k in wanted and m.fuzzy)

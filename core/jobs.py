@@ -52,7 +52,7 @@ def init_app(app: Flask) -> Celery:
     app.extensions["celery"] = celery
     jobs = all_jobs(app)
     for job in jobs.values():
-        celery.task(name=TASK_PREFIX + job.name, bind=False)(_runner(job.name))
+        celery.task(name=TASK_PREFIX + job.name, shared=False)(_runner(job.name))
     celery.conf.beat_schedule = {
         job.name: {"task": TASK_PREFIX + job.name, "schedule": as_celery_schedule(job.schedule)}
         for job in jobs.values()
@@ -63,11 +63,7 @@ def init_app(app: Flask) -> Celery:
 
 def all_jobs(app: Flask) -> dict[str, Job]:
     """Jobs of every discovered addon (a job of an uninstalled addon is skipped at run)."""
-    catalog = app.extensions.get("tessera.catalog")
-    if catalog is None:
-        from core.plugins import discover
-
-        catalog = discover()
+    catalog = app.extensions["tessera.catalog"]
     pm = make_plugin_manager(catalog, catalog.names())
     return {job.name: job for job in collect(pm, "core_register_jobs")}
 
@@ -122,8 +118,13 @@ def as_celery_schedule(value: timedelta | str):
     if isinstance(value, timedelta):
         return schedule(run_every=value)
     minute, hour, day_of_month, month_of_year, day_of_week = value.split()
-    return crontab(minute=minute, hour=hour, day_of_month=day_of_month,
-                   month_of_year=month_of_year, day_of_week=day_of_week)
+    return crontab(
+        minute=minute,
+        hour=hour,
+        day_of_month=day_of_month,
+        month_of_year=month_of_year,
+        day_of_week=day_of_week,
+    )
 
 
 class InProcessScheduler(threading.Thread):

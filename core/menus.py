@@ -21,7 +21,8 @@ class MenuNode:
 def menu_tree(permissions: set[str] | None) -> list[MenuNode]:
     """Top-level apps with their entries, filtered by ``permissions`` (None: all)."""
     items = [
-        item for item in get_registry().collect("core_register_menus")
+        item
+        for item in get_registry().collect("core_register_menus")
         if permissions is None or item.permission is None or item.permission in permissions
     ]
     nodes = {item.id: MenuNode(item) for item in items}
@@ -33,6 +34,7 @@ def menu_tree(permissions: set[str] | None) -> list[MenuNode]:
         elif parent is not None:
             parent.children.append(node)
     for node in nodes.values():
-        node.children = sorted((c for c in node.children if c.reachable),
-                               key=lambda c: (c.item.sequence, c.item.id))
+        node.children = sorted(
+            (c for c in node.children if c.reachable), key=lambda c: (c.item.sequence, c.item.id)
+        )
     return sorted((r for r in roots if r.reachable), key=lambda r: (r.item.sequence, r.item.id))

@@ -41,7 +41,12 @@ class Module(IdMixin, TimestampMixin, Base):
 
     name: Mapped[str] = mapped_column(String(40), unique=True)
     state: Mapped[ModuleState] = mapped_column(
-        Enum(ModuleState, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            ModuleState,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        ),
         default=ModuleState.AVAILABLE,
     )
     installed_version: Mapped[str | None] = mapped_column(String(20))

@@ -270,9 +270,7 @@ def _order(found: dict[str, Addon]) -> list[str]:
     ordered: list[str] = []
     remaining = dict(found)
     while remaining:
-        ready = [
-            n for n, a in remaining.items() if all(d in ordered for d in a.depends)
-        ]
+        ready = [n for n, a in remaining.items() if all(d in ordered for d in a.depends)]
         ready.sort(key=lambda n: (remaining[n].manifest.sequence, n))
         ordered.append(ready[0])
         remaining.pop(ready[0])
@@ -293,7 +291,9 @@ def _import_code(found: dict[str, Addon], catalog: Catalog) -> set[str]:
             addon.module("hookspecs")
             addon.module("hooks")
         except Exception as exc:  # any import-time failure of third-party code
-            catalog.errors[name] = AddonError(MSG_IMPORT, addon=name, error=f"{type(exc).__name__}: {exc}")
+            catalog.errors[name] = AddonError(
+                MSG_IMPORT, addon=name, error=f"{type(exc).__name__}: {exc}"
+            )
             broken.add(name)
     return broken
 

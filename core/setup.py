@@ -31,26 +31,39 @@ def initialise_database(app: Flask, *, login: str, password: str, name: str, com
     if errors:
         raise ValueError(" ".join(errors))
     with _LockedTransaction(get_database(app)) as (connection, session):
-        migrations.upgrade(migrations.alembic_config(_catalog(app).addons.values(), connection),
-                           migrations.CORE_BRANCH)
+        migrations.upgrade(
+            migrations.alembic_config(_catalog(app).addons.values(), connection),
+            migrations.CORE_BRANCH,
+        )
         if session.get(Registry, 1) is not None:
             return
         session.add(Registry(id=1, generation=1))
         main = Company(name=company, code="MAIN")
         session.add(main)
         session.flush()
-        session.add(User(login=login, name=name, password_hash=hash_password(password),
-                         is_superuser=True, company_id=main.id))
+        session.add(
+            User(
+                login=login,
+                name=name,
+                password_hash=hash_password(password),
+                is_superuser=True,
+                company_id=main.id,
+            )
+        )
     app.extensions["tessera.registry"].invalidate()
 
 
 def upgrade_core(app: Flask) -> None:
     with _LockedTransaction(get_database(app)) as (connection, _session):
-        migrations.upgrade(migrations.alembic_config(_catalog(app).addons.values(), connection),
-                           migrations.CORE_BRANCH)
+        migrations.upgrade(
+            migrations.alembic_config(_catalog(app).addons.values(), connection),
+            migrations.CORE_BRANCH,
+        )
 
 
-def create_user(app: Flask, *, login: str, name: str, password: str, superuser: bool = False) -> int:
+def create_user(
+    app: Flask, *, login: str, name: str, password: str, superuser: bool = False
+) -> int:
     _check_login(login)
     errors = policy_errors(password, login=login, name=name)
     if errors:
@@ -61,8 +74,13 @@ def create_user(app: Flask, *, login: str, name: str, password: str, superuser: 
         if session.scalar(select(User.id).where(User.login == login)):
             raise ValueError(str(MSG_LOGIN_TAKEN) % {"login": login})
         company = session.scalar(select(Company.id).order_by(Company.id))
-        user = User(login=login, name=name, password_hash=hash_password(password),
-                    is_superuser=superuser, company_id=company)
+        user = User(
+            login=login,
+            name=name,
+            password_hash=hash_password(password),
+            is_superuser=superuser,
+            company_id=company,
+        )
         session.add(user)
         session.flush()
         return user.id
@@ -92,10 +110,13 @@ def new_revision(app: Flask, name: str, message: str) -> str:
         config = migrations.alembic_config(catalog.addons.values(), connection)
         config.attributes["include_name"] = _prefix_filter(name)
         config.attributes["include_object"] = lambda obj, n, type_, r, c: (
-            type_ != "table" or n.startswith(name + "_"))
+            type_ != "table" or n.startswith(name + "_")
+        )
         first = not migrations.has_branch(config, name)
         script = command.revision(
-            config, message=message, autogenerate=True,
+            config,
+            message=message,
+            autogenerate=True,
             head="base" if first else f"{name}@head",
             branch_label=name if first else None,
             version_path=str(folder),

@@ -110,8 +110,12 @@ def build_app(url: str, **overrides):
         "SERVER_NAME": "tessera.test",
     }
     config.update(overrides)
-    return create_app(config, instance_path=str(Path(make_url(url).database or ".").parent)
-                      if url.startswith("sqlite") else None)
+    return create_app(
+        config,
+        instance_path=str(Path(make_url(url).database or ".").parent)
+        if url.startswith("sqlite")
+        else None,
+    )
 
 
 def initialise(app, addons) -> None:
@@ -119,8 +123,13 @@ def initialise(app, addons) -> None:
     from core.setup import initialise_database
 
     with app.app_context():
-        initialise_database(app, login=ADMIN_LOGIN, password=ADMIN_PASSWORD,
-                            name="Administrator", company="Test Company")
+        initialise_database(
+            app,
+            login=ADMIN_LOGIN,
+            password=ADMIN_PASSWORD,
+            name="Administrator",
+            company="Test Company",
+        )
         if addons:
             get_registry(app).lifecycle.install(sorted(addons))
 
@@ -207,8 +216,9 @@ def log_in(client, login: str = ADMIN_LOGIN, password: str = ADMIN_PASSWORD):
     """Log ``client`` in through the login form (CSRF token included)."""
     with client.session_transaction() as flask_session:
         flask_session["csrf_token"] = token = uuid.uuid4().hex
-    response = client.post("/login", data={"login": login, "password": password,
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"login": login, "password": password, "csrf_token": token}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return token
 
@@ -228,10 +238,7 @@ def make_app(db_engine: DatabaseFactory):
     apps = []
 
     def factory(addons=(), initialised=True, **config):
-        if initialised:
-            url = db_engine.copy_url(frozenset(addons))
-        else:
-            url = db_engine.fresh_url()
+        url = db_engine.copy_url(frozenset(addons)) if initialised else db_engine.fresh_url()
         new_app = build_app(url, **config)
         apps.append(new_app)
         return new_app
@@ -319,7 +326,8 @@ class AddonContract:
             signature = pyinspect.signature(function)
             for parameter in signature.parameters.values():
                 assert parameter.annotation is not pyinspect.Parameter.empty, (
-                    f"{name}: parameter {parameter.name} has no type")
+                    f"{name}: parameter {parameter.name} has no type"
+                )
 
     def test_translations_are_complete(self, info):
         from core.i18n_tools import check
@@ -342,8 +350,9 @@ class AddonContract:
             diff = model_diff(connection, Base.metadata, info.name)
         assert diff == [], f"models and migrations of {info.name} differ: {diff}"
 
-    def test_uninstall_removes_everything_and_reinstall_works(self, info, make_app,
-                                                              tessera_catalog):
+    def test_uninstall_removes_everything_and_reinstall_works(
+        self, info, make_app, tessera_catalog
+    ):
         from core.registry import get_registry
 
         installed = tessera_catalog.closure([info.name])
@@ -356,4 +365,3 @@ class AddonContract:
             assert info.name not in lifecycle.installed()
             lifecycle.install([info.name])
             assert info.name in lifecycle.installed()
-

@@ -14,8 +14,13 @@ from core.menus import menu_tree
 from core.registry import get_registry
 from core.security.auth import SessionUser, authenticate
 
-blueprint = Blueprint("core", __name__, template_folder="templates", static_folder="static",
-                      static_url_path="/static/core")
+blueprint = Blueprint(
+    "core",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/core",
+)
 
 MSG_BAD_LOGIN = _l("Wrong login or password.")
 MSG_LOGGED_OUT = _l("You have logged out.")

@@ -1,5 +1,6 @@
 """Addon discovery and lifecycle: install, upgrade, uninstall, and bad input on both engines."""
 
+import shutil
 import threading
 
 import pytest
@@ -26,7 +27,8 @@ class TestDiscovery:
         catalog = discover([str(FIXTURE_ADDONS)])
         assert {"alpha", "beta", "failing"} <= set(catalog.names())
         assert "version" in str(catalog.errors["badmanifest"]) or "read" in str(
-            catalog.errors["badmanifest"])
+            catalog.errors["badmanifest"]
+        )
         assert "cycle" in str(catalog.errors["cycle_a"])
         assert "cycle_a -> cycle_b -> cycle_a" in str(catalog.errors["cycle_b"])
         assert "missing_addon" in str(catalog.errors["orphan"])
@@ -47,7 +49,9 @@ class TestDiscovery:
         (addon / "__init__.py").write_text('"""Typo."""\n')
         (addon / "manifest.toml").write_text('name = "typo"\nversion = "1.0.0"\nsummary = "t"\n')
         (addon / "hooks.py").write_text(
-            "from core.plugins import hookimpl\n\n@hookimpl\ndef core_register_menu():\n    return []\n")
+            "from core.plugins import hookimpl\n\n"
+            "@hookimpl\ndef core_register_menu():\n    return []\n"
+        )
         from core.plugins import make_plugin_manager
 
         catalog = discover([str(tmp_path)])
@@ -153,26 +157,27 @@ class TestUninstall:
 
 
 class TestUpgrade:
-    def test_new_revision_runs_on_upgrade(self, fixture_app, tmp_path, monkeypatch):
-        app = fixture_app("alpha")
+    def test_new_revision_runs_on_upgrade(self, make_app, tmp_path):
+        # a private copy of the fixture addons, so the new revision is seen by this test only
+        addons_dir = tmp_path / "addons"
+        shutil.copytree(FIXTURE_ADDONS, addons_dir)
+        app = make_app((), ADDONS_PATH=str(addons_dir))
         lifecycle = get_registry(app).lifecycle
-        addon = lifecycle.catalog["alpha"]
-        revision = addon.path / "migrations" / "a2_alpha_extra.py"
-        revision.write_text(
+        with app.app_context():
+            lifecycle.install(["alpha"])
+        (addons_dir / "alpha" / "migrations" / "a2_alpha_extra.py").write_text(
             '"""extra"""\nimport sqlalchemy as sa\nfrom alembic import op\n'
             'revision = "a2"\ndown_revision = "a1"\nbranch_labels = None\ndepends_on = None\n'
             'def upgrade():\n    op.create_table("alpha_extra", sa.Column("id", sa.Integer(), '
-            'primary_key=True))\n'
-            'def downgrade():\n    op.drop_table("alpha_extra")\n')
-        try:
-            with app.app_context():
-                assert lifecycle.upgrade() == ["alpha"]
-                assert "alpha_extra" in tables(app)
-                assert lifecycle.upgrade() == []
-                lifecycle.uninstall("alpha")
-            assert "alpha_extra" not in tables(app)
-        finally:
-            revision.unlink()
+            "primary_key=True))\n"
+            'def downgrade():\n    op.drop_table("alpha_extra")\n'
+        )
+        with app.app_context():
+            assert lifecycle.upgrade() == ["alpha"]
+            assert "alpha_extra" in tables(app)
+            assert lifecycle.upgrade() == []
+            lifecycle.uninstall("alpha")
+        assert "alpha_extra" not in tables(app)
 
 
 class TestRegistry:
@@ -216,4 +221,3 @@ class TestSequences:
 
         with app.app_context(), pytest.raises(LookupError):
             app.extensions["tessera.db"].atomic(lambda s: next_code(s, "nope.nope"))
-

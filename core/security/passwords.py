@@ -23,11 +23,37 @@ MSG_PERSONAL = _l("The password must not contain your login or name.")
 # The most used passwords of public breach corpora, plus obvious local ones. A larger
 # list can be configured later; these are the ones an attacker tries first.
 COMMON_PASSWORDS = frozenset(
-    """123456789012 1234567890123 password1234 passwordpassword qwertyuiop12 qwertyuiopas
-    111111111111 000000000000 123123123123 abc123abc123 iloveyou1234 admin1234567 administrator
-    administrator1 welcome12345 letmein12345 changeme1234 password123! 1q2w3e4r5t6y q1w2e3r4t5y6
-    1qaz2wsx3edc zaq12wsxcde3 woaini131400 woaini520520 5201314520131 a1234567890b aa1234567890
-    tessera12345 tesseraadmin""".split()
+    [
+        "123456789012",
+        "1234567890123",
+        "password1234",
+        "passwordpassword",
+        "qwertyuiop12",
+        "qwertyuiopas",
+        "111111111111",
+        "000000000000",
+        "123123123123",
+        "abc123abc123",
+        "iloveyou1234",
+        "admin1234567",
+        "administrator",
+        "administrator1",
+        "welcome12345",
+        "letmein12345",
+        "changeme1234",
+        "password123!",
+        "1q2w3e4r5t6y",
+        "q1w2e3r4t5y6",
+        "1qaz2wsx3edc",
+        "zaq12wsxcde3",
+        "woaini131400",
+        "woaini520520",
+        "5201314520131",
+        "a1234567890b",
+        "aa1234567890",
+        "tessera12345",
+        "tesseraadmin",
+    ]
 )
 
 _hasher = PasswordHasher()  # argon2id, library defaults (t=3, m=64 MiB, p=4)

@@ -20,5 +20,7 @@ class User(IdMixin, TimestampMixin, ActiveMixin, Base):
     is_superuser: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str | None] = mapped_column(String(64))
-    company_id: Mapped[int | None] = mapped_column(ForeignKey("core_company.id", ondelete="SET NULL"))
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("core_company.id", ondelete="SET NULL")
+    )
     last_login_at: Mapped[datetime | None]

@@ -21,8 +21,18 @@ def upgrade() -> None:
         sa.Column("updated_at", core.db.UTCDateTime(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("updated_by_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(["created_by_id"], ["core_user.id"], name=op.f("fk_alpha_item_created_by_id_core_user"), ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["updated_by_id"], ["core_user.id"], name=op.f("fk_alpha_item_updated_by_id_core_user"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_alpha_item_created_by_id_core_user"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_alpha_item_updated_by_id_core_user"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alpha_item")),
     )
 

@@ -15,7 +15,12 @@ def upgrade() -> None:
         sa.Column("item_id", sa.Integer(), nullable=False),
         sa.Column("text", sa.String(length=255), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["item_id"], ["alpha_item.id"], name=op.f("fk_beta_note_item_id_alpha_item"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["item_id"],
+            ["alpha_item.id"],
+            name=op.f("fk_beta_note_item_id_alpha_item"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_beta_note")),
     )
 
