@@ -1,0 +1,96 @@
+"""Lifecycle figures: app creation time, full install time per engine, peak memory.
+
+Run: `make bench` or `python benchmarks/lifecycle.py [--postgres URL] [--repeat N]`.
+Prints figures; asserts nothing. Reference: Tryton 8.2 installs sale, stock, purchase,
+production and their dependencies on SQLite here in about 18 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from core.app import create_app
+from core.registry import get_registry
+from core.setup import initialise_database
+
+PASSWORD = "benchmark-password-2026"  # noqa: S105 - throwaway databases
+
+
+def time_create_app(url: str, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+        times.append(time.perf_counter() - start)
+        app.extensions["tessera.db"].dispose()
+    return times
+
+
+def time_install_all(url: str) -> tuple[float, float, list[str]]:
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        start = time.perf_counter()
+        initialise_database(app, login="admin", password=PASSWORD, name="Admin", company="Bench")
+        core_seconds = time.perf_counter() - start
+        lifecycle = get_registry(app).lifecycle
+        start = time.perf_counter()
+        done = lifecycle.install(lifecycle.catalog.names())
+        addons_seconds = time.perf_counter() - start
+    app.extensions["tessera.db"].dispose()
+    return core_seconds, addons_seconds, done
+
+
+def postgres_database(server_url: str) -> tuple[str, callable]:
+    name = f"tessera_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.sqlite'}"
+        creates = time_create_app(url, args.repeat)
+        print(f"create_app with all addons: median {statistics.median(creates) * 1000:.1f} ms "
+              f"(min {min(creates) * 1000:.1f}, max {max(creates) * 1000:.1f}, n={args.repeat})")
+        core_s, addons_s, done = time_install_all(url)
+        print(f"SQLite: core {core_s:.2f} s + addons {addons_s:.2f} s "
+              f"= {core_s + addons_s:.2f} s for {len(done)} addons ({', '.join(done)})")
+    try:
+        url, drop = postgres_database(args.postgres)
+    except Exception as error:  # no server: print why and go on
+        print(f"PostgreSQL: skipped ({type(error).__name__}: {error})")
+    else:
+        try:
+            core_s, addons_s, done = time_install_all(url)
+            print(f"PostgreSQL: core {core_s:.2f} s + addons {addons_s:.2f} s "
+                  f"= {core_s + addons_s:.2f} s for {len(done)} addons")
+        finally:
+            drop()
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (max RSS): {peak_mib:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
