@@ -91,7 +91,8 @@ class Lifecycle:
     # ----------------------------------------------------------------- reading
 
     def is_initialised(self) -> bool:
-        return inspect(self.database.engine).has_table(Registry.__tablename__)
+        with self.database.new_session() as session:
+            return inspect(session.connection()).has_table(Registry.__tablename__)
 
     def installed(self, session: Session | None = None) -> list[str]:
         """Installed addon names that this process can load, in dependency order."""

@@ -39,10 +39,16 @@ MSG_BAD_NAME = _l(
     "addon name %(addon)s is not valid: use 2-40 lower-case letters, digits or _, "
     "starting with a letter, and not a reserved word"
 )
-MSG_NAME_MISMATCH = _l("manifest of addon %(addon)s declares the name %(name)s")
+MSG_NAME_MISMATCH = _l(
+    "manifest of addon %(addon)s declares the name %(name)s instead of %(addon)s"
+)
 MSG_BAD_VERSION = _l("manifest of addon %(addon)s has version %(version)s; expected e.g. 1.0.0")
 MSG_BAD_TYPE = _l("manifest of addon %(addon)s: %(key)s must be %(expected)s")
 MSG_SELF_DEPEND = _l("addon %(addon)s cannot depend on itself")
+EXPECT_TEXT = _l("text")
+EXPECT_NAMES = _l("a list of addon names")
+EXPECT_BOOL = _l("true or false")
+EXPECT_INT = _l("a whole number")
 
 
 class ManifestError(ValueError):
@@ -101,7 +107,7 @@ def validate_manifest(data: dict, expected_name: str, folder: Path) -> Manifest:
             raise ManifestError(addon, MSG_MISSING, key=key)
     for key in ("name", "version", "summary", "description", "category", "author", "license"):
         if key in data and not isinstance(data[key], str):
-            raise ManifestError(addon, MSG_BAD_TYPE, key=key, expected="text")
+            raise ManifestError(addon, MSG_BAD_TYPE, key=key, expected=EXPECT_TEXT)
     if data["name"] != addon:
         raise ManifestError(addon, MSG_NAME_MISMATCH, name=data["name"])
     if not VERSION_RE.match(data["version"]):
@@ -112,14 +118,14 @@ def validate_manifest(data: dict, expected_name: str, folder: Path) -> Manifest:
         if not isinstance(value, list) or not all(
             isinstance(v, str) and NAME_RE.match(v) for v in value
         ):
-            raise ManifestError(addon, MSG_BAD_TYPE, key=key, expected="a list of addon names")
+            raise ManifestError(addon, MSG_BAD_TYPE, key=key, expected=EXPECT_NAMES)
         if addon in value:
             raise ManifestError(addon, MSG_SELF_DEPEND)
         lists[key] = tuple(dict.fromkeys(value))
     if not isinstance(data.get("application", False), bool):
-        raise ManifestError(addon, MSG_BAD_TYPE, key="application", expected="true or false")
+        raise ManifestError(addon, MSG_BAD_TYPE, key="application", expected=EXPECT_BOOL)
     if not isinstance(data.get("sequence", 100), int):
-        raise ManifestError(addon, MSG_BAD_TYPE, key="sequence", expected="a whole number")
+        raise ManifestError(addon, MSG_BAD_TYPE, key="sequence", expected=EXPECT_INT)
     return Manifest(
         name=addon,
         version=data["version"],

@@ -30,7 +30,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 MSG_DUPLICATE = _l("addon %(addon)s is found twice: %(first)s and %(second)s")
 MSG_NOT_FOUND = _l("addon %(addon)s cannot be located: %(error)s")
-MSG_UNKNOWN_DEPENDENCY = _l("addon %(addon)s depends on %(dependency)s, which is not available")
+MSG_UNKNOWN_DEPENDENCY = _l("addon %(addon)s depends on %(dependency)s, which cannot be found")
 MSG_BROKEN_DEPENDENCY = _l("addon %(addon)s depends on %(dependency)s, which cannot load")
 MSG_CYCLE = _l("addon %(addon)s is part of a dependency cycle: %(cycle)s")
 MSG_IMPORT = _l("addon %(addon)s failed to import: %(error)s")

@@ -1,0 +1,34 @@
+"""Translations: core's catalogue is complete, languages map to catalogues, errors translate."""
+
+from pathlib import Path
+
+import pytest
+from flask import g
+
+import core
+from core.i18n import CHINESE, ENGLISH, normalise_language
+from core.i18n_tools import check
+from core.plugins import AddonError, MSG_UNKNOWN
+
+
+def test_core_catalogue_translates_every_string():
+    problems = check(Path(core.__file__).parent, "core")
+    assert problems.ok, problems
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("zh-CN", CHINESE), ("zh_CN.UTF-8", CHINESE), ("zh", CHINESE), ("zh-Hans", CHINESE),
+    ("en-US", ENGLISH), ("en", ENGLISH), ("C", None), ("", None), (None, None),
+])
+def test_language_names_map_to_catalogues(given, expected):
+    assert normalise_language(given) == expected
+
+
+@pytest.mark.addons()
+def test_errors_follow_the_context_language(app):
+    error = AddonError(MSG_UNKNOWN, addon="nothing")
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert str(error) == "no addon is named nothing"
+        g.language = CHINESE
+        assert "nothing" in str(error)
+        assert str(error) != "no addon is named nothing"
