@@ -96,8 +96,9 @@ def test_init_without_password_and_no_terminal_fails(fixture_app, run):
 
 def test_user_create_and_duplicate(fixture_app, run):
     app = fixture_app()
-    result = run(app, "user", "create", "li.lei", "--name", "Li Lei", "--password",
-                 "Plum-Blossom-2026")
+    result = run(
+        app, "user", "create", "li.lei", "--name", "Li Lei", "--password", "Plum-Blossom-2026"
+    )
     assert result.exit_code == 0, result.output
     again = run(app, "user", "create", "li.lei", "--password", "Plum-Blossom-2026")
     assert again.exit_code == 1

@@ -11,8 +11,7 @@ pytestmark = pytest.mark.spec("4.1.1")
 
 
 def core_specs():
-    return [f for name, f in vars(hookspecs).items()
-            if callable(f) and hasattr(f, "tessera_spec")]
+    return [f for name, f in vars(hookspecs).items() if callable(f) and hasattr(f, "tessera_spec")]
 
 
 @pytest.mark.parametrize("spec", core_specs(), ids=lambda f: f.__name__)
@@ -23,7 +22,8 @@ def test_core_spec_is_documented_and_implementable(spec):
     signature = inspect.signature(spec)
     for parameter in signature.parameters.values():
         assert parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD, (
-            f"{parameter.name}: pluggy calls hooks with keyword arguments only")
+            f"{parameter.name}: pluggy calls hooks with keyword arguments only"
+        )
         assert parameter.annotation is not inspect.Parameter.empty, f"{parameter.name} untyped"
     assert signature.return_annotation is not inspect.Signature.empty
 

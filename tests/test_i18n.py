@@ -8,7 +8,7 @@ from flask import g
 import core
 from core.i18n import CHINESE, ENGLISH, normalise_language
 from core.i18n_tools import check
-from core.plugins import AddonError, MSG_UNKNOWN
+from core.plugins import MSG_UNKNOWN, AddonError
 
 
 def test_core_catalogue_translates_every_string():
@@ -16,10 +16,20 @@ def test_core_catalogue_translates_every_string():
     assert problems.ok, problems
 
 
-@pytest.mark.parametrize(("given", "expected"), [
-    ("zh-CN", CHINESE), ("zh_CN.UTF-8", CHINESE), ("zh", CHINESE), ("zh-Hans", CHINESE),
-    ("en-US", ENGLISH), ("en", ENGLISH), ("C", None), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("zh-CN", CHINESE),
+        ("zh_CN.UTF-8", CHINESE),
+        ("zh", CHINESE),
+        ("zh-Hans", CHINESE),
+        ("en-US", ENGLISH),
+        ("en", ENGLISH),
+        ("C", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_language_names_map_to_catalogues(given, expected):
     assert normalise_language(given) == expected
 

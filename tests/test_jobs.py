@@ -92,7 +92,7 @@ def test_a_real_worker_on_redis_runs_jobs(fixture_app, redis_url, tmp_path):
         "TESSERA_ADDONS_PATH": str(FIXTURE_ADDONS),
         "TESSERA_SECRET_KEY": "worker-test",
     }
-    worker = subprocess.Popen(  # noqa: S603 - our own CLI
+    worker = subprocess.Popen(
         [sys.executable, "-m", "core", "worker", "--concurrency", "1", "--loglevel", "warning"],
         env=env,
         cwd=tmp_path,
@@ -102,8 +102,9 @@ def test_a_real_worker_on_redis_runs_jobs(fixture_app, redis_url, tmp_path):
     try:
         from core.testing import build_app
 
-        sender = build_app(app.config["DATABASE_URL"], BROKER_URL=redis_url,
-                           ADDONS_PATH=str(FIXTURE_ADDONS))
+        sender = build_app(
+            app.config["DATABASE_URL"], BROKER_URL=redis_url, ADDONS_PATH=str(FIXTURE_ADDONS)
+        )
         with sender.app_context():
             enqueue("alpha.add", "sent to the worker")
         deadline = time.monotonic() + 60

@@ -30,9 +30,11 @@ def test_login_without_csrf_token_is_refused(client):
 def test_wrong_password_is_refused_without_saying_which_part(client):
     with client.session_transaction() as session:
         session["csrf_token"] = "t"
-    response = client.post("/login", data={"login": ADMIN_LOGIN, "password": "wrong-password-1",
-                                           "csrf_token": "t"},
-                           headers={"Accept-Language": "en"})
+    response = client.post(
+        "/login",
+        data={"login": ADMIN_LOGIN, "password": "wrong-password-1", "csrf_token": "t"},
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 401
     assert "Wrong login or password." in response.get_data(as_text=True)
 
@@ -53,9 +55,10 @@ def test_login_home_apps_and_logout(client):
 def test_open_redirect_after_login_is_refused(client):
     with client.session_transaction() as session:
         session["csrf_token"] = "t"
-    response = client.post("/login?next=//evil.example/x",
-                           data={"login": ADMIN_LOGIN, "password": ADMIN_PASSWORD,
-                                 "csrf_token": "t"})
+    response = client.post(
+        "/login?next=//evil.example/x",
+        data={"login": ADMIN_LOGIN, "password": ADMIN_PASSWORD, "csrf_token": "t"},
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 
