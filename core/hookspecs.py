@@ -178,7 +178,9 @@ def core_addon_installed(event: AddonEvent, session: Session) -> None:
 
     ``event.addon`` is the addon just installed; it is registered already, so an
     addon loads its own default records here (``if event.addon == "partners"``), and
-    other installed addons may react to a newcomer. Raising aborts the install.
+    other installed addons may react to a newcomer. When ``event.demo`` is true
+    (``tessera addons install --demo``) the addon also loads demonstration records.
+    Raising aborts the install and leaves the database as it was.
     """
 
 
