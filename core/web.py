@@ -18,7 +18,7 @@ blueprint = Blueprint(
     "core",
     __name__,
     template_folder="templates",
-    static_folder="static",
+    static_folder="static/core",
     static_url_path="/static/core",
 )
 

@@ -82,3 +82,9 @@ def test_unknown_page_is_a_translated_404(client):
     response = client.get("/no-such-page", headers={"Accept-Language": "en"})
     assert response.status_code == 404
     assert "does not exist" in response.get_data(as_text=True)
+
+
+def test_stylesheet_is_served_from_the_package(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert "/static/core/tessera.css" in page
+    assert client.get("/static/core/tessera.css").status_code == 200
