@@ -320,15 +320,19 @@ class Lifecycle:
         return row
 
     def _create_sequences(self, session: Session, pm, name: str) -> None:
+        from flask_babel import force_locale
+
         existing = set(session.scalars(select(Sequence.code).where(Sequence.addon == name)))
         for definition in collect(pm, "core_register_sequences"):
             if definition.code.split(".", 1)[0] != name or definition.code in existing:
                 continue
+            with force_locale("en"):  # stored in the source language, shown translated
+                label = str(definition.name)
             session.add(
                 Sequence(
                     code=definition.code,
                     addon=name,
-                    name=str(definition.name),
+                    name=label,
                     prefix=definition.prefix,
                     padding=definition.padding,
                     next_number=definition.start,

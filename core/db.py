@@ -220,14 +220,15 @@ def _stamp_records(session: Session, flush_context, instances) -> None:
             obj.created_by_id = obj.created_by_id or uid
             obj.updated_by_id = obj.updated_by_id or uid
         if isinstance(obj, CompanyMixin) and obj.company_id is None:
-            company = company or _default_company_id(session)
+            company = company or default_company_id(session)
             obj.company_id = company
     for obj in session.dirty:
         if isinstance(obj, AuthorMixin) and uid is not None and session.is_modified(obj):
             obj.updated_by_id = uid
 
 
-def _default_company_id(session: Session) -> int | None:
+def default_company_id(session: Session) -> int | None:
+    """The acting user's company, else the main (first) company; cached per session."""
     acting = acting_company_id()
     if acting is not None:
         return acting

@@ -131,6 +131,11 @@ def language_label(code: str) -> str:
     return Locale.parse(code).get_display_name(code) or code
 
 
+def N_(text: str) -> str:
+    """Mark ``text`` for extraction without translating it (stored source texts)."""
+    return text
+
+
 core_domain = catalogue_domain(__file__, "core")
 gettext = core_domain.gettext
 lazy_gettext = core_domain.lazy_gettext

@@ -18,6 +18,7 @@ from core.i18n import CHINESE
 
 KEYWORDS = {
     "_": None,
+    "N_": None,
     "_l": None,
     "gettext": None,
     "lazy_gettext": None,

@@ -33,13 +33,21 @@ class AddonRegistry:
 
     @property
     def hook(self):
+        self._ensure_loaded()
         return self.pm.hook
 
     def collect(self, hook_name: str) -> list:
+        self._ensure_loaded()
         return collect(self.pm, hook_name)
 
     def is_installed(self, name: str) -> bool:
+        self._ensure_loaded()
         return name in self.installed
+
+    def _ensure_loaded(self) -> None:
+        """Outside a request (CLI, scripts, jobs, tests) nothing refreshed us yet: do it now."""
+        if self.generation < 0:
+            self.refresh()
 
     def invalidate(self) -> None:
         self.generation = -1

@@ -107,7 +107,9 @@ def new_revision(app: Flask, name: str, message: str) -> str:
     folder = addon.path / "migrations"
     folder.mkdir(exist_ok=True)
     with get_database(app).engine.connect() as connection:
-        config = migrations.alembic_config(catalog.addons.values(), connection)
+        # Only the addon and what it needs: other addons' heads are irrelevant here.
+        closure = [catalog[n] for n in catalog.closure([name])]
+        config = migrations.alembic_config(closure, connection)
         config.attributes["include_name"] = _prefix_filter(name)
         config.attributes["include_object"] = lambda obj, n, type_, r, c: (
             type_ != "table" or n.startswith(name + "_")

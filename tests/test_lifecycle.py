@@ -199,6 +199,18 @@ class TestRegistry:
         finally:
             other.extensions["tessera.db"].dispose()
 
+    def test_hooks_reach_installed_addons_outside_any_request(self, fixture_app):
+        app = fixture_app("beta")
+        from core.testing import build_app
+
+        script = build_app(app.config["DATABASE_URL"], ADDONS_PATH=str(FIXTURE_ADDONS))
+        try:
+            # a CLI command or script: no request ever refreshed this registry
+            hooks = get_registry(script).hook.alpha_item_created.get_hookimpls()
+            assert [impl.plugin_name for impl in hooks] == ["beta"]
+        finally:
+            script.extensions["tessera.db"].dispose()
+
     def test_requests_to_uninstalled_addon_blueprints_are_404(self, fixture_app):
         app = fixture_app()
         with app.test_client() as client:

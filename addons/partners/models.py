@@ -13,6 +13,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import ActiveMixin, Base, Code, CompanyMixin, Money, Name, RecordMixin
 
+PARTNER_SEQUENCE = "partners.partner"
+
+CODE_LENGTH = 64  # as core.db.Code
+NAME_LENGTH = 255  # as core.db.Name
+STREET_LENGTH = 255
 EMAIL_LENGTH = 254
 PHONE_LENGTH = 64
 TAX_ID_LENGTH = 64
@@ -82,14 +87,17 @@ class PartnerGroup(RecordMixin, Base):
         ForeignKey("partners_group.id", ondelete="RESTRICT"), index=True
     )
     # The path is stored, not computed per read, so lists sort and filter by it in SQL;
-    # services rewrite it for the whole subtree on every rename or move.
-    full_name: Mapped[str] = mapped_column(String(GROUP_PATH_LENGTH), index=True)
+    # services rewrite it for the whole subtree on every rename or move. No index: a
+    # long Chinese path would pass PostgreSQL's limit for a btree entry.
+    full_name: Mapped[str] = mapped_column(String(GROUP_PATH_LENGTH))
 
     parent: Mapped[PartnerGroup | None] = relationship(
         remote_side="PartnerGroup.id", back_populates="children"
     )
+    # passive_deletes="all": deleting a parent must hit the RESTRICT foreign key, not
+    # have the ORM quietly orphan its children.
     children: Mapped[list[PartnerGroup]] = relationship(
-        back_populates="parent", order_by="PartnerGroup.name"
+        back_populates="parent", order_by="PartnerGroup.name", passive_deletes="all"
     )
 
 
@@ -136,7 +144,7 @@ class Partner(RecordMixin, ActiveMixin, CompanyMixin, Base):
         remote_side="Partner.id", back_populates="contacts"
     )
     contacts: Mapped[list[Partner]] = relationship(
-        back_populates="parent", order_by="Partner.name"
+        back_populates="parent", order_by="Partner.name", passive_deletes="all"
     )
     group: Mapped[PartnerGroup | None] = relationship()
     tags: Mapped[list[PartnerTag]] = relationship(
@@ -157,7 +165,7 @@ class Partner(RecordMixin, ActiveMixin, CompanyMixin, Base):
 
     @property
     def display_name(self) -> str:
-        """"Company, Person" for a contact of a company, else the name."""
+        """The name, as "Company, Person" for the contact of a company."""
         if self.parent is not None:
             return f"{self.parent.name}, {self.name}"
         return self.name
@@ -179,10 +187,10 @@ class PartnerAddress(RecordMixin, Base):
         _enum_column(AddressKind), default=AddressKind.DELIVERY
     )
     is_default: Mapped[bool] = mapped_column(default=False)
-    contact_name: Mapped[str | None] = mapped_column(String(255))
+    contact_name: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
     phone: Mapped[str | None] = mapped_column(String(PHONE_LENGTH))
-    street: Mapped[str] = mapped_column(String(255))
-    street2: Mapped[str | None] = mapped_column(String(255))
+    street: Mapped[str] = mapped_column(String(STREET_LENGTH))
+    street2: Mapped[str | None] = mapped_column(String(STREET_LENGTH))
     district: Mapped[str | None] = mapped_column(String(PLACE_LENGTH))
     city: Mapped[str | None] = mapped_column(String(PLACE_LENGTH))
     province: Mapped[str | None] = mapped_column(String(PLACE_LENGTH))
@@ -201,7 +209,7 @@ class PartnerBankAccount(RecordMixin, Base):
         ForeignKey("partners_partner.id", ondelete="CASCADE"), index=True
     )
     bank_name: Mapped[Name]
-    branch: Mapped[str | None] = mapped_column(String(255))
+    branch: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
     account_number: Mapped[str] = mapped_column(
         String(ACCOUNT_NUMBER_LENGTH), info={"sensitive": True}
     )

@@ -1,0 +1,93 @@
+"""Hook implementations of the products addon: the one module registered with pluggy.
+
+Each function hands work to security.py or services.py; none holds business rules.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from addons.products import security, services
+from addons.products.messages import SEQUENCE_PRODUCT, _l
+from addons.products.models import UomKind
+from addons.products.services import StandardCategory, StandardUnit
+from core.hookspecs import AddonEvent, Permission, Role, SequenceDef
+from core.plugins import hookimpl
+
+REFERENCE, BIGGER, SMALLER = UomKind.REFERENCE, UomKind.BIGGER, UomKind.SMALLER
+
+# Loaded at install, like Odoo's uom data; names are stored in English and shown through
+# the catalogue. A working day is 8 hours, as services are sold by the working day.
+STANDARD_UNITS = (
+    StandardCategory(
+        "unit",
+        _l("Unit"),
+        (
+            StandardUnit("unit", _l("Units"), REFERENCE, "1", "0.01"),
+            StandardUnit("dozen", _l("Dozens"), BIGGER, "12", "0.01"),
+        ),
+    ),
+    StandardCategory(
+        "weight",
+        _l("Weight"),
+        (
+            StandardUnit("kg", _l("kg"), REFERENCE, "1", "0.001"),
+            StandardUnit("g", _l("g"), SMALLER, "0.001", "0.01"),
+            StandardUnit("t", _l("t"), BIGGER, "1000", "0.001"),
+        ),
+    ),
+    StandardCategory(
+        "volume",
+        _l("Volume"),
+        (
+            StandardUnit("l", _l("L"), REFERENCE, "1", "0.001"),
+            StandardUnit("ml", _l("mL"), SMALLER, "0.001", "0.01"),
+        ),
+    ),
+    StandardCategory(
+        "length",
+        _l("Length"),
+        (
+            StandardUnit("m", _l("m"), REFERENCE, "1", "0.01"),
+            StandardUnit("cm", _l("cm"), SMALLER, "0.01", "0.01"),
+        ),
+    ),
+    StandardCategory(
+        "working_time",
+        _l("Working time"),
+        (
+            StandardUnit("hour", _l("Hours"), REFERENCE, "1", "0.01"),
+            StandardUnit("day", _l("Days"), BIGGER, "8", "0.01"),
+        ),
+    ),
+)
+
+
+@hookimpl
+def core_register_permissions() -> list[Permission]:
+    return list(security.PERMISSIONS)
+
+
+@hookimpl
+def core_register_roles() -> list[Role]:
+    return list(security.ROLES)
+
+
+@hookimpl
+def core_register_sequences() -> list[SequenceDef]:
+    return [SequenceDef(services.PRODUCT_SEQUENCE, SEQUENCE_PRODUCT, prefix="SKU", padding=5)]
+
+
+@hookimpl
+def core_addon_installed(event: AddonEvent, session: Session) -> None:
+    if event.addon == "products":
+        services.load_standard_units(session, STANDARD_UNITS)
+
+
+@hookimpl
+def products_convert_quantity(
+    quantity: Decimal, from_uom_id: int, to_uom_id: int, session: Session
+) -> Decimal | None:
+    return services.convert_quantity(session, quantity, from_uom_id, to_uom_id)
