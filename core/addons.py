@@ -157,7 +157,7 @@ class Lifecycle:
             existing = set(inspect(session.connection()).get_table_names())
             tables: dict[str, int] = {}
             for table in Base.metadata.sorted_tables:
-                owner = table.name.split("_", 1)[0]
+                owner = self.catalog.table_owner(table.name)
                 if owner in going and table.name in existing:
                     tables[table.name] = session.scalar(select(func.count()).select_from(table))
         return Impact(tuple(going), tables)

@@ -126,6 +126,15 @@ class Catalog:
         found.discard(name)
         return [n for n in self.addons if n in found]
 
+    def table_owner(self, table_name: str) -> str | None:
+        """The addon a table belongs to: the longest addon name it starts with, then ``_``.
+
+        Longest, because addon names may hold underscores (``sales_extra_x`` belongs to
+        ``sales_extra`` when both ``sales`` and ``sales_extra`` exist).
+        """
+        owners = [n for n in self.addons if table_name.startswith(n + "_")]
+        return max(owners, key=len) if owners else None
+
     def package_owner(self, module_name: str) -> str | None:
         """The addon a dotted module name belongs to, if any."""
         for addon in self.addons.values():

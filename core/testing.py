@@ -309,7 +309,7 @@ class AddonContract:
         assert not strays, f"tables named after no addon: {strays}"
         from core.db import Base
 
-        mine = [t for t in Base.metadata.tables if t.split("_", 1)[0] == info.name]
+        mine = [t for t in Base.metadata.tables if tessera_catalog.table_owner(t) == info.name]
         assert set(mine) <= set(tables), f"tables missing after install: {set(mine) - set(tables)}"
 
     def test_hookspecs_are_documented(self, info):

@@ -39,6 +39,13 @@ class TestDiscovery:
         assert catalog.closure(["beta"]) == ["alpha", "beta"]
         assert catalog.dependants("alpha") == ["beta", "failing"]
 
+    def test_table_owner_is_the_longest_addon_prefix(self):
+        catalog = discover([str(FIXTURE_ADDONS)])
+        catalog.addons["alpha_extra"] = catalog.addons["alpha"]
+        assert catalog.table_owner("alpha_item") == "alpha"
+        assert catalog.table_owner("alpha_extra_line") == "alpha_extra"
+        assert catalog.table_owner("core_user") is None
+
     def test_allowed_list_limits_discovery(self):
         catalog = discover([str(FIXTURE_ADDONS)], allowed=["alpha"])
         assert catalog.names() == ["alpha"]
