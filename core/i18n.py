@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from babel import Locale, support
 from babel.messages import mofile, pofile
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
-from flask_babel import Babel, Domain, get_locale
+from flask_babel import Babel, Domain, get_locale, refresh
 
 CHINESE = "zh_Hans_CN"
 ENGLISH = "en"
@@ -129,6 +131,23 @@ def init_app(app: Flask) -> None:
 def language_label(code: str) -> str:
     """A language's own name (简体中文, English) for language pickers."""
     return Locale.parse(code).get_display_name(code) or code
+
+
+@contextmanager
+def use_language(code: str) -> Iterator[None]:
+    """Speak ``code`` inside the block (jobs, mails, tests), then the previous language.
+
+    Flask-Babel caches the language at the first translation of a context, so changing
+    ``g.language`` alone would not be seen; this refreshes the cache both ways.
+    """
+    previous = g.get("language")
+    g.language = code
+    refresh()
+    try:
+        yield
+    finally:
+        g.language = previous
+        refresh()
 
 
 def N_(text: str) -> str:

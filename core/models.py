@@ -12,7 +12,10 @@ from sqlalchemy import Enum, Integer, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.db import ActiveMixin, Base, Code, IdMixin, Name, TimestampMixin, utcnow
+from core.i18n import lazy_gettext as _l
 from core.security.users import User  # noqa: F401  (registers core_user in the metadata)
+
+MSG_NO_SEQUENCE = _l("there is no numbering sequence %(code)s: is its addon installed?")
 
 
 class ModuleState(enum.StrEnum):
@@ -107,7 +110,7 @@ def next_code(session: Session, code: str) -> str:
         .returning(Sequence.next_number, Sequence.prefix, Sequence.padding)
     ).one_or_none()
     if row is None:
-        raise LookupError(f"no sequence {code!r}: is its addon installed?")
+        raise LookupError(str(MSG_NO_SEQUENCE) % {"code": code})
     number = row.next_number - 1
     today = utcnow()
     prefix = row.prefix % {"year": today.year, "month": f"{today.month:02d}"}

@@ -18,6 +18,7 @@ from core.security.users import User
 
 MSG_LOGIN_TAKEN = _l("the login %(login)s is already taken")
 MSG_BAD_LOGIN = _l("a login has 1 to 64 characters: letters, digits, and . _ @ -")
+MSG_NO_REVISION = _l("no revision was written for %(addon)s")
 
 
 def _catalog(app: Flask):
@@ -125,8 +126,26 @@ def new_revision(app: Flask, name: str, message: str) -> str:
         )
         connection.rollback()
     if script is None:
-        raise AddonError(_l("no revision was written for %(addon)s"), addon=name)
+        raise AddonError(MSG_NO_REVISION, addon=name)
+    _tidy_revision(Path(script.path))
     return str(Path(script.path))
+
+
+def _tidy_revision(path: Path) -> None:
+    """Drop Alembic's "auto generated" banners and format with ruff when it is installed."""
+    import shutil
+    import subprocess
+
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [
+        line
+        for line in lines
+        if "### commands auto generated" not in line and "### end Alembic commands" not in line
+    ]
+    path.write_text("".join(kept).replace("Revises: \n", "Revises:\n"), encoding="utf-8")
+    ruff = shutil.which("ruff")
+    if ruff:
+        subprocess.run([ruff, "format", "--quiet", str(path)], check=False)  # noqa: S603
 
 
 def _prefix_filter(prefix: str):

@@ -42,3 +42,14 @@ def test_errors_follow_the_context_language(app):
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         g.language = CHINESE  # the user's own language beats the browser's
         assert str(error) == "不存在名为 nothing 的应用"
+
+
+def test_use_language_switches_and_restores(app):
+    from core.i18n import use_language
+
+    error = AddonError(MSG_UNKNOWN, addon="x")
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert str(error) == "no addon is named x"
+        with use_language(CHINESE):
+            assert str(error) == "不存在名为 x 的应用"
+        assert str(error) == "no addon is named x"

@@ -2,6 +2,7 @@
 
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
@@ -240,3 +241,50 @@ class TestSequences:
 
         with app.app_context(), pytest.raises(LookupError):
             app.extensions["tessera.db"].atomic(lambda s: next_code(s, "nope.nope"))
+
+
+def test_two_processes_installing_at_once(fixture_app, tmp_path):
+    """Two `tessera addons install` processes race: one installs, the other is told."""
+    import os
+    import subprocess
+    import sys
+
+    app = fixture_app()
+    env = {
+        **os.environ,
+        "TESSERA_DATABASE_URL": app.config["DATABASE_URL"],
+        "TESSERA_ADDONS_PATH": str(FIXTURE_ADDONS),
+        "TESSERA_SECRET_KEY": "race",
+        "LANG": "en_US.UTF-8",
+    }
+    command = [sys.executable, "-m", "core", "addons", "install", "beta"]
+    racers = [
+        subprocess.Popen(
+            command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        for _ in range(2)
+    ]
+    outputs = [(r.wait(timeout=120), r.stdout.read().decode()) for r in racers]
+    assert sorted(code for code, _ in outputs) == [0, 1], outputs
+    winner = next(out for code, out in outputs if code == 0)
+    loser = next(out for code, out in outputs if code == 1)
+    assert "Installed: alpha, beta" in winner
+    assert "already installed" in loser
+    assert rows(app, "SELECT count(*) FROM alpha_item") == [(1,)]
+
+
+def test_new_revision_is_written_tidy_and_applies(make_app, tmp_path):
+    from core.setup import new_revision
+
+    addons_dir = tmp_path / "addons"
+    shutil.copytree(FIXTURE_ADDONS, addons_dir)
+    app = make_app((), ADDONS_PATH=str(addons_dir))
+    with app.app_context():
+        get_registry(app).lifecycle.install(["alpha"])
+        path = new_revision(app, "alpha", "nothing changed")
+        source = Path(path).read_text(encoding="utf-8")
+        assert "auto generated" not in source
+        assert 'down_revision: str | None = "a1"' in source
+        assert get_registry(app).lifecycle.catalog["alpha"].path == addons_dir / "alpha"
+        get_registry(app).lifecycle.uninstall("alpha")
+        get_registry(app).lifecycle.install(["alpha"])
