@@ -32,6 +32,8 @@ DEFAULTS: dict[str, Any] = {
     # Jobs. None means tasks run in-process (eager) and periodic jobs in a thread of `tessera run`.
     "BROKER_URL": None,
     "RESULT_BACKEND": None,
+    # The Celery queue of this deployment: several deployments may share one Redis.
+    "JOBS_QUEUE": "tessera",
     # Localisation.
     "DEFAULT_LANGUAGE": "zh_Hans_CN",
     "LANGUAGES": ["zh_Hans_CN", "en"],

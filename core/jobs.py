@@ -15,6 +15,7 @@ from typing import Any
 
 from celery import Celery, Task
 from celery.schedules import crontab, schedule
+from celery.signals import worker_process_init
 from flask import Flask, current_app, g
 
 from core.hookspecs import Job
@@ -40,6 +41,7 @@ def init_app(app: Flask) -> Celery:
         worker_hijack_root_logger=False,
         broker_connection_retry_on_startup=True,
         task_acks_late=True,
+        task_default_queue=app.config.get("JOBS_QUEUE", "tessera"),
         worker_prefetch_multiplier=1,
     )
 
@@ -50,6 +52,12 @@ def init_app(app: Flask) -> Celery:
 
     celery.Task = AppTask
     app.extensions["celery"] = celery
+
+    @worker_process_init.connect(weak=False)
+    def _fresh_connections(**_kwargs: Any) -> None:
+        # A forked pool process must not reuse connections opened by its parent.
+        app.extensions["tessera.db"].engine.dispose(close=False)
+
     jobs = all_jobs(app)
     for job in jobs.values():
         celery.task(name=TASK_PREFIX + job.name, shared=False)(_runner(job.name))

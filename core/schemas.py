@@ -45,6 +45,7 @@ MSG_NOT_POSITIVE = _l("The value must be greater than zero.")
 MSG_OUT_OF_RANGE = _l("The value must be between %(low)s and %(high)s.")
 MSG_NOT_A_CHOICE = _l("Choose one of: %(choices)s.")
 MSG_INVALID_EMAIL = _l("This is not a valid e-mail address.")
+MSG_NUMBER_TOO_LARGE = _l("This number is too large.")
 
 
 def render(message: Any, **params: Any) -> str:
@@ -252,7 +253,8 @@ def text(limit: int, *, required: bool = False, line: bool = True, **kwargs: Any
 
 
 def email(**kwargs: Any) -> fields.String:
-    return text(EMAIL_LENGTH, validate=[validate.Email(error=str(MSG_INVALID_EMAIL))], **kwargs)
+    # The lazy message is rendered when the check fails, in the language of that moment.
+    return text(EMAIL_LENGTH, validate=[validate.Email(error=MSG_INVALID_EMAIL)], **kwargs)
 
 
 def record_id(**kwargs: Any) -> fields.Integer:
@@ -265,13 +267,28 @@ def flag(**kwargs: Any) -> fields.Boolean:
     return fields.Boolean(**kwargs)
 
 
-def number(precision: int, scale: int, *checks: Check, **kwargs: Any) -> fields.Decimal:
+class Amount(fields.Decimal):
+    """An exact Decimal with at most ``scale`` places, normalised to them (1000 -> 1000.00).
+
+    Extra digits are refused, never rounded away (a float's 0.30000000000000004).
+    """
+
+    def __init__(self, precision: int, scale: int, **kwargs: Any) -> None:
+        super().__init__(as_string=True, **kwargs)
+        self.scale = scale
+        self.fits = Fits(precision, scale)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        number = super()._deserialize(value, attr, data, **kwargs)
+        # Size first: quantizing 1e30 to cents would overflow the decimal context.
+        self.fits(number)
+        Places(self.scale)(number)
+        return number.quantize(Decimal(1).scaleb(-self.scale))
+
+
+def number(precision: int, scale: int, *checks: Check, **kwargs: Any) -> Amount:
     """An exact Decimal: strings or numbers in, strings out (JSON floats lose digits)."""
-    return fields.Decimal(
-        as_string=True,
-        validate=[Places(scale), Fits(precision, scale), *checks],
-        **kwargs,
-    )
+    return Amount(precision, scale, validate=list(checks), **kwargs)
 
 
 def money(*checks: Check, **kwargs: Any) -> fields.Decimal:
@@ -310,8 +327,11 @@ class Choice(fields.Field):
 # marshmallow's own texts, by error key, replaced with translated ones.
 COMMON_ERRORS = {"required": MSG_REQUIRED, "null": MSG_REQUIRED, "validator_failed": MSG_INVALID}
 FIELD_ERRORS: tuple[tuple[type[fields.Field], dict[str, Any]], ...] = (
-    (fields.Integer, {"invalid": MSG_NOT_INTEGER, "too_large": MSG_TOO_BIG}),
-    (fields.Decimal, {"invalid": MSG_NOT_NUMBER, "special": MSG_NOT_FINITE}),
+    (fields.Integer, {"invalid": MSG_NOT_INTEGER, "too_large": MSG_NUMBER_TOO_LARGE}),
+    (
+        fields.Decimal,
+        {"invalid": MSG_NOT_NUMBER, "special": MSG_NOT_FINITE, "too_large": MSG_NUMBER_TOO_LARGE},
+    ),
     (fields.String, {"invalid": MSG_NOT_TEXT, "invalid_utf8": MSG_NOT_TEXT}),
     (fields.Boolean, {"invalid": MSG_NOT_BOOLEAN}),
     (fields.List, {"invalid": MSG_NOT_LIST}),
@@ -319,27 +339,38 @@ FIELD_ERRORS: tuple[tuple[type[fields.Field], dict[str, Any]], ...] = (
 )
 
 
+def translate_field_errors(field: fields.Field) -> None:
+    """Replace marshmallow's English defaults with translated texts (the field's own stay).
+
+    Lists get it for their items too; a list of records is told a list is expected.
+    """
+    defaults: dict[str, Any] = {}
+    for klass in reversed(type(field).__mro__):
+        defaults.update(getattr(klass, "default_error_messages", {}))
+    wanted = dict(COMMON_ERRORS)
+    for field_class, texts in FIELD_ERRORS:
+        if isinstance(field, field_class):
+            wanted.update(texts)
+    if isinstance(field, fields.Nested) and field.many:
+        wanted["type"] = MSG_NOT_LIST
+    for key, message in wanted.items():
+        if key in field.error_messages and field.error_messages[key] == defaults.get(key):
+            field.error_messages[key] = message
+    if isinstance(field, fields.List):
+        translate_field_errors(field.inner)
+
+
 class TranslatedSchema(Schema):
     """Base of every addon schema: translated messages, trimmed text, blank as None.
 
-    Instantiate per call (not at import): messages are rendered in the language of
-    the moment the schema is made.
+    Messages stay lazy until :class:`BusinessError` renders them, in the language of
+    the moment the error is raised.
     """
 
     error_messages = {"unknown": MSG_UNKNOWN_FIELD, "type": MSG_NOT_RECORD}
 
     def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
-        wanted = dict(COMMON_ERRORS)
-        for field_class, texts in FIELD_ERRORS:
-            if isinstance(field_obj, field_class):
-                wanted.update(texts)
-        field_obj.error_messages.update(
-            {
-                key: str(message)
-                for key, message in wanted.items()
-                if key in field_obj.error_messages
-            }
-        )
+        translate_field_errors(field_obj)
 
     def handle_error(self, error: ValidationError, data: Any, **kwargs: Any) -> None:
         raise BusinessError(error.messages)

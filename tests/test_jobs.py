@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -77,23 +78,32 @@ def redis_url():
         if services_required():
             pytest.fail(f"Redis is not reachable at {REDIS_URL}")
         pytest.skip(f"Redis is not reachable at {REDIS_URL}")
-    import redis
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
     return REDIS_URL
 
 
 def test_a_real_worker_on_redis_runs_jobs(fixture_app, redis_url, tmp_path):
     app = fixture_app("alpha")
+    queue = f"tessera-test-{uuid.uuid4().hex[:12]}"  # runs in parallel must not share tasks
     env = {
         **os.environ,
+        "TESSERA_JOBS_QUEUE": queue,
         "TESSERA_DATABASE_URL": app.config["DATABASE_URL"],
         "TESSERA_BROKER_URL": redis_url,
         "TESSERA_ADDONS_PATH": str(FIXTURE_ADDONS),
         "TESSERA_SECRET_KEY": "worker-test",
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "core", "worker", "--concurrency", "1", "--loglevel", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "core",
+            "worker",
+            "--concurrency",
+            "1",
+            "--no-beat",
+            "--loglevel",
+            "info",
+        ],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.PIPE,
@@ -103,7 +113,10 @@ def test_a_real_worker_on_redis_runs_jobs(fixture_app, redis_url, tmp_path):
         from core.testing import build_app
 
         sender = build_app(
-            app.config["DATABASE_URL"], BROKER_URL=redis_url, ADDONS_PATH=str(FIXTURE_ADDONS)
+            app.config["DATABASE_URL"],
+            BROKER_URL=redis_url,
+            JOBS_QUEUE=queue,
+            ADDONS_PATH=str(FIXTURE_ADDONS),
         )
         with sender.app_context():
             enqueue("alpha.add", "sent to the worker")

@@ -101,6 +101,7 @@ def test_control_characters_are_refused_in_one_line_text(english):
         (0.1 + 0.2, "At most 2 decimal places."),
         ("12.345", "At most 2 decimal places."),
         ("1e20", "The value must be smaller than 10,000,000,000,000,000."),
+        ("1e400", "The value must be smaller than 10,000,000,000,000,000."),
         ("NaN", "A finite number is expected."),
         ("abc", "A number is expected."),
     ],
@@ -132,3 +133,36 @@ def test_business_error_and_refusals(english):
 
 def test_like_wildcards_are_escaped():
     assert escape_like("50%_off\\") == "50\\%\\_off\\\\"
+
+
+def test_amounts_are_normalised_to_their_scale(english):
+    data = load(ThingSchema(), {"name": "Desk", "price": "1000"})
+    assert str(data["price"]) == "1000.00"
+
+
+class Box(TranslatedSchema):
+    tags = fields.List(fields.Integer())
+    things = fields.Nested(ThingSchema, many=True)
+    count = fields.Integer(error_messages={"invalid": "my own text"})
+
+
+def test_lists_nested_lists_and_own_messages(app):
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        g.language = CHINESE
+        with pytest.raises(BusinessError) as caught:
+            load(Box(), {"tags": ["x"], "things": "nope", "count": "y"})
+    assert caught.value.messages == {
+        "tags": {0: ["应为整数。"]},
+        "things": ["应为列表。"],
+        "count": ["my own text"],
+    }
+
+
+def test_email_message_is_translated_when_raised(app):
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        g.language = CHINESE
+        assert errors_of({"name": "x", "email": "nope"})["email"] == ["电子邮件地址无效。"]
+
+
+def test_integer_overflow_has_a_plain_message(english):
+    assert errors_of({"name": "x", "count": float("inf")})["count"] == ["This number is too large."]

@@ -1,12 +1,11 @@
 """Every text of the partners addon that a person reads, in the gettext domain "partners".
 
-Constants are lazy: they are translated when shown, in the language of that moment.
+Constants are lazy: they are translated when shown, in the language of that moment
+(``core.schemas.render`` fills their placeholders).
 Labels of permissions and roles live in security.py, also through this domain.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from core.i18n import catalogue_domain
 
@@ -14,33 +13,12 @@ domain = catalogue_domain(__file__, "partners")
 _ = domain.gettext
 _l = domain.lazy_gettext
 
-
-def render(message: Any, **params: Any) -> str:
-    """``message`` in the current language with its ``%(name)s`` placeholders filled."""
-    text = str(message)
-    return text % params if params else text
-
-
 # --------------------------------------------------------------------------- input
+# Generic refusals (required, too long, not a number...) are core.schemas' messages.
 
-REQUIRED = _l("This field is required.")
-NOT_TEXT = _l("Enter text.")
-NOT_WHOLE_NUMBER = _l("Enter a whole number.")
-NOT_NUMBER = _l("Enter a number.")
-NOT_YES_NO = _l("Enter yes or no.")
-NOT_LIST = _l("Enter a list.")
-NOT_RECORD = _l("Enter a record with named fields.")
-NOT_VALID = _l("This value is not valid.")
-UNKNOWN_FIELD = _l("This field is not known.")
-TOO_LONG = _l("Enter at most %(max)d characters.")
-INVALID_EMAIL = _l("Enter a valid e-mail address, such as name@example.com.")
-INVALID_CHOICE = _l("Choose one of: %(choices)s.")
 INVALID_COUNTRY = _l("Enter a two-letter country code, such as CN.")
 INVALID_ACCOUNT_NUMBER = _l("Use only letters, digits, spaces and hyphens.")
 INVALID_COLOR = _l("Choose a colour number from 0 to %(max)d.")
-NEGATIVE_AMOUNT = _l("The amount cannot be negative.")
-TOO_MANY_DECIMALS = _l("Enter at most %(places)d decimal places.")
-AMOUNT_TOO_LARGE = _l("The amount is too large.")
 
 # --------------------------------------------------------------------------- partners
 

@@ -1,8 +1,9 @@
 """Business operations on partners, their addresses and bank accounts, groups and tags.
 
 Each takes the caller's session first and never commits: the caller commits once. Bad
-input raises :class:`PartnerError` and leaves the database as it was. Permission
-checks happen before these are called; this module is the only caller of partners' hooks.
+input raises :class:`core.schemas.BusinessError` (``PartnerError`` here) and leaves the
+database as it was. Permission checks happen before these are called; this module is the
+only caller of partners' hooks.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from marshmallow import Schema, ValidationError
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -39,11 +39,21 @@ from addons.partners.schemas import (
 )
 from core.models import next_code
 from core.registry import get_registry
+from core.schemas import (
+    GENERAL,
+    LIKE_ESCAPE,
+    MSG_NOT_A_CHOICE,
+    MSG_REQUIRED,
+    BusinessError,
+    Refusals,
+    escape_like,
+    flush_unique,
+    load,
+    render,
+)
 from core.security.users import User
 
-GENERAL = "_schema"  # marshmallow's key for errors about the input as a whole
 SEARCH_LIMIT = 80
-LIKE_ESCAPE = "\\"
 
 # Partner attributes copied as they are from validated input.
 PLAIN_FIELDS = (
@@ -63,91 +73,16 @@ PLAIN_FIELDS = (
 )
 
 
-class PartnerError(ValidationError):
-    """Bad input for a partners operation; nothing was changed.
-
-    A marshmallow ValidationError, so whatever shows schema errors shows these too:
-    ``messages`` maps field names (``_schema`` for the input as a whole) to texts
-    already translated into the language of the moment they were raised.
-    """
-
-    def __init__(self, messages: Mapping[Any, Any]) -> None:
-        super().__init__(_as_text(messages))
-
-    @classmethod
-    def on(cls, field: str, message: Any, **params: Any) -> PartnerError:
-        return cls({field: [msg.render(message, **params)]})
-
-    def __str__(self) -> str:
-        return "; ".join(_flatten(self.messages))
-
-
-def _as_text(messages: Any) -> Any:
-    """Lazy texts made plain, and every field's messages a list.
-
-    marshmallow keeps a lone non-str message (our lazy texts) as it is, not in a list.
-    """
-    if isinstance(messages, Mapping):
-        return {
-            key: _as_text(value) if isinstance(value, Mapping | list | tuple) else [str(value)]
-            for key, value in messages.items()
-        }
-    if isinstance(messages, list | tuple):
-        return [_as_text(value) for value in messages]
-    return str(messages)
-
-
-def _flatten(messages: Any, prefix: str = "") -> list[str]:
-    if isinstance(messages, Mapping):
-        return [
-            line
-            for key, value in messages.items()
-            for line in _flatten(value, prefix if key == GENERAL else f"{prefix}{key}: ")
-        ]
-    if isinstance(messages, list):
-        return [line for value in messages for line in _flatten(value, prefix)]
-    return [f"{prefix}{messages}"]
-
-
-class _Refusals:
-    """Collects every problem of one input, so the user sees them all at once."""
-
-    def __init__(self) -> None:
-        self.messages: dict[Any, Any] = {}
-
-    def add(self, field: str, message: Any, **params: Any) -> None:
-        self.messages.setdefault(field, []).append(msg.render(message, **params))
-
-    def raise_any(self) -> None:
-        if self.messages:
-            raise PartnerError(self.messages)
-
-
-def _load(schema: Schema, data: Any, *, partial: bool = False) -> dict[str, Any]:
-    try:
-        return schema.load(data, partial=partial)
-    except ValidationError as error:
-        raise PartnerError(error.messages) from None
+# The name callers of partners know. An alias, not a subclass: core's load, Refusals and
+# flush_unique raise BusinessError itself, and callers must catch every refusal.
+PartnerError = BusinessError
 
 
 def _get(session: Session, model: type, record_id: Any, message: Any, field: str = GENERAL):
     record = session.get(model, record_id) if isinstance(record_id, int) else None
     if record is None:
-        raise PartnerError.on(field, message, id=record_id)
+        raise BusinessError.on(field, message, id=record_id)
     return record
-
-
-def _flush_unique(session: Session, field: str, message: Any, **params: Any) -> None:
-    """Flush; a unique index that refuses the row (a concurrent insert) becomes ``message``.
-
-    The savepoint keeps the caller's transaction usable after the refusal, which
-    PostgreSQL requires, and takes back whatever this flush wrote.
-    """
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:
-        raise PartnerError.on(field, message, **params) from None
 
 
 # --------------------------------------------------------------------------- partners
@@ -164,10 +99,10 @@ def partner_ref(partner: Partner) -> PartnerRef:
 
 def create_partner(session: Session, data: Mapping[str, Any]) -> Partner:
     """Create a partner, with the addresses given; a blank code takes the next number."""
-    values = _load(PartnerSchema(), data)
+    values = load(PartnerSchema(), data)
     addresses = values.pop("addresses", None) or []
     partner = Partner()
-    refusals = _Refusals()
+    refusals = Refusals()
     links = _check_partner(session, partner, values, refusals)
     _check_new_addresses(addresses, refusals)
     refusals.raise_any()
@@ -184,7 +119,7 @@ def create_partner(session: Session, data: Mapping[str, Any]) -> Partner:
             session.flush()
     except IntegrityError:
         if code and _code_taken(session, code):
-            raise PartnerError.on("code", msg.CODE_TAKEN, code=code) from None
+            raise BusinessError.on("code", msg.CODE_TAKEN, code=code) from None
         raise
     return partner
 
@@ -192,8 +127,8 @@ def create_partner(session: Session, data: Mapping[str, Any]) -> Partner:
 def update_partner(session: Session, partner_id: int, data: Mapping[str, Any]) -> Partner:
     """Change the fields given in ``data``; the others keep their values."""
     partner = get_partner(session, partner_id)
-    values = _load(PartnerSchema(exclude=("addresses",)), data, partial=True)
-    refusals = _Refusals()
+    values = load(PartnerSchema(exclude=("addresses",)), data, partial=True)
+    refusals = Refusals()
     links = _check_partner(session, partner, values, refusals)
     refusals.raise_any()
     try:
@@ -203,20 +138,20 @@ def update_partner(session: Session, partner_id: int, data: Mapping[str, Any]) -
     except IntegrityError:
         code = values.get("code")
         if code and _code_taken(session, code, partner_id):
-            raise PartnerError.on("code", msg.CODE_TAKEN, code=code) from None
+            raise BusinessError.on("code", msg.CODE_TAKEN, code=code) from None
         raise
     return partner
 
 
 def _check_partner(
-    session: Session, partner: Partner, values: dict[str, Any], refusals: _Refusals
+    session: Session, partner: Partner, values: dict[str, Any], refusals: Refusals
 ) -> dict[str, Any]:
     """Check what ``values`` refer to; return the records to link (parent, group, tags)."""
     links: dict[str, Any] = {}
     if "code" in values:
         code = values["code"]
         if code is None and partner.id is not None:
-            refusals.add("code", msg.REQUIRED)
+            refusals.add("code", MSG_REQUIRED)
         elif code is not None and _code_taken(session, code, partner.id):
             refusals.add("code", msg.CODE_TAKEN, code=code)
     _check_parent(session, partner, values, refusals, links)
@@ -246,7 +181,7 @@ def _check_parent(
     session: Session,
     partner: Partner,
     values: dict[str, Any],
-    refusals: _Refusals,
+    refusals: Refusals,
     links: dict[str, Any],
 ) -> None:
     """A contact is a person whose parent is an active company."""
@@ -348,13 +283,6 @@ def search_partners(
     return list(session.scalars(query))
 
 
-def escape_like(text: str) -> str:
-    """``text`` with LIKE wildcards taken literally (use with ``escape=LIKE_ESCAPE``)."""
-    for char in (LIKE_ESCAPE, "%", "_"):
-        text = text.replace(char, LIKE_ESCAPE + char)
-    return text
-
-
 def _roles(roles: Iterable[str]) -> list[PartnerRole]:
     if isinstance(roles, str):
         roles = [roles]
@@ -364,7 +292,7 @@ def _roles(roles: Iterable[str]) -> list[PartnerRole]:
             result.append(PartnerRole(role))
         except ValueError:
             choices = ", ".join(r.value for r in PartnerRole)
-            raise PartnerError.on("roles", msg.INVALID_CHOICE, choices=choices) from None
+            raise BusinessError.on("roles", MSG_NOT_A_CHOICE, choices=choices) from None
     return result
 
 
@@ -393,7 +321,7 @@ def archive_partners(session: Session, partner_ids: Iterable[int]) -> list[Partn
 def unarchive_partners(session: Session, partner_ids: Iterable[int]) -> list[Partner]:
     """Bring partners back; a contact only with (or after) its company."""
     partners = _get_many(session, partner_ids)
-    refusals = _Refusals()
+    refusals = Refusals()
     for partner in partners:
         parent = partner.parent
         if parent is not None and not parent.active and parent not in partners:
@@ -424,13 +352,13 @@ def delete_partners(session: Session, partner_ids: Iterable[int]) -> None:
                     session.delete(partner)
                     session.flush()
     except IntegrityError:
-        raise PartnerError.on(GENERAL, msg.PARTNER_IN_USE, name=name) from None
+        raise BusinessError.on(GENERAL, msg.PARTNER_IN_USE, name=name) from None
 
 
 def _get_many(session: Session, partner_ids: Iterable[int]) -> list[Partner]:
     ids = list(dict.fromkeys(partner_ids))
     found = {p.id: p for p in session.scalars(select(Partner).where(Partner.id.in_(ids)))}
-    refusals = _Refusals()
+    refusals = Refusals()
     for missing in (i for i in ids if i not in found):
         refusals.add(GENERAL, msg.UNKNOWN_PARTNER, id=missing)
     refusals.raise_any()
@@ -442,7 +370,7 @@ def _refuse_if_blocked(session: Session, partners: list[Partner]) -> None:
     results = get_registry().hook.partners_archive_blockers(partners=refs, session=session)
     reasons = [reason for result in results if result for reason in result]
     if reasons:
-        raise PartnerError({GENERAL: reasons})
+        raise BusinessError({GENERAL: reasons})
 
 
 # --------------------------------------------------------------------------- addresses
@@ -450,7 +378,7 @@ def _refuse_if_blocked(session: Session, partners: list[Partner]) -> None:
 
 def add_address(session: Session, partner_id: int, data: Mapping[str, Any]) -> PartnerAddress:
     """Add an address; the first of its kind, or one marked default, becomes the default."""
-    values = _load(AddressSchema(), data)
+    values = load(AddressSchema(), data)
     partner = _lock_partner(session, partner_id)
     address = PartnerAddress(**values)
     first_of_kind = not any(a.kind == address.kind for a in partner.addresses)
@@ -464,7 +392,7 @@ def add_address(session: Session, partner_id: int, data: Mapping[str, Any]) -> P
 def update_address(session: Session, address_id: int, data: Mapping[str, Any]) -> PartnerAddress:
     """Change an address; leaving its kind hands the old kind's default to another one."""
     address = _get(session, PartnerAddress, address_id, msg.UNKNOWN_ADDRESS)
-    values = _load(AddressSchema(), data, partial=True)
+    values = load(AddressSchema(), data, partial=True)
     partner = _lock_partner(session, address.partner_id)
     was_default, old_kind = address.is_default, address.kind
     for field, value in values.items():
@@ -505,7 +433,7 @@ def _lock_partner(session: Session, partner_id: int) -> Partner:
     query = select(Partner).where(Partner.id == partner_id).with_for_update()
     partner = session.scalar(query) if isinstance(partner_id, int) else None
     if partner is None:
-        raise PartnerError.on(GENERAL, msg.UNKNOWN_PARTNER, id=partner_id)
+        raise BusinessError.on(GENERAL, msg.UNKNOWN_PARTNER, id=partner_id)
     return partner
 
 
@@ -521,13 +449,13 @@ def _promote_default(partner: Partner, kind: AddressKind) -> None:
         same_kind[0].is_default = True
 
 
-def _check_new_addresses(addresses: list[dict[str, Any]], refusals: _Refusals) -> None:
+def _check_new_addresses(addresses: list[dict[str, Any]], refusals: Refusals) -> None:
     seen: set[AddressKind] = set()
     problems = {}
     for index, address in enumerate(addresses):
         if address.get("is_default"):
             if address["kind"] in seen:
-                problems[index] = {"is_default": [msg.render(msg.DEFAULT_ADDRESS_TWICE)]}
+                problems[index] = {"is_default": [render(msg.DEFAULT_ADDRESS_TWICE)]}
             seen.add(address["kind"])
     if problems:
         refusals.messages["addresses"] = problems
@@ -551,7 +479,7 @@ def _with_first_defaults(addresses: list[dict[str, Any]]) -> list[dict[str, Any]
 def add_bank_account(
     session: Session, partner_id: int, data: Mapping[str, Any]
 ) -> PartnerBankAccount:
-    values = _load(BankAccountSchema(), data)
+    values = load(BankAccountSchema(), data)
     partner = get_partner(session, partner_id)
     account = PartnerBankAccount(**values)
     partner.bank_accounts.append(account)
@@ -563,7 +491,7 @@ def update_bank_account(
     session: Session, account_id: int, data: Mapping[str, Any]
 ) -> PartnerBankAccount:
     account = _get(session, PartnerBankAccount, account_id, msg.UNKNOWN_BANK_ACCOUNT)
-    values = _load(BankAccountSchema(), data, partial=True)
+    values = load(BankAccountSchema(), data, partial=True)
     for field, value in values.items():
         setattr(account, field, value)
     session.flush()
@@ -581,7 +509,7 @@ def remove_bank_account(session: Session, account_id: int) -> None:
 
 def create_group(session: Session, data: Mapping[str, Any]) -> PartnerGroup:
     """Create a group under ``parent_id`` (or at the top); names are unique among siblings."""
-    values = _load(GroupSchema(), data)
+    values = load(GroupSchema(), data)
     group = PartnerGroup()
     parent = _check_group(session, group, values)
     group.name = values["name"]
@@ -595,12 +523,12 @@ def create_group(session: Session, data: Mapping[str, Any]) -> PartnerGroup:
 def update_group(session: Session, group_id: int, data: Mapping[str, Any]) -> PartnerGroup:
     """Rename or move a group; the paths of all its subgroups follow."""
     group = _get(session, PartnerGroup, group_id, msg.UNKNOWN_GROUP)
-    values = _load(GroupSchema(), data, partial=True)
+    values = load(GroupSchema(), data, partial=True)
     parent = _check_group(session, group, values)
     paths = _subtree_paths(group, values.get("name", group.name), parent)
     longest = max(len(path) for path in paths.values())
     if longest > GROUP_PATH_LENGTH:
-        raise PartnerError.on("name", msg.GROUP_PATH_TOO_LONG, max=GROUP_PATH_LENGTH)
+        raise BusinessError.on("name", msg.GROUP_PATH_TOO_LONG, max=GROUP_PATH_LENGTH)
     group.name = values.get("name", group.name)
     group.parent = parent
     for node, path in paths.items():
@@ -618,9 +546,9 @@ def delete_group(session: Session, group_id: int) -> None:
     """Delete an empty group: no subgroups and no partners in it."""
     group = _get(session, PartnerGroup, group_id, msg.UNKNOWN_GROUP)
     if session.scalar(select(PartnerGroup.id).where(PartnerGroup.parent_id == group.id).limit(1)):
-        raise PartnerError.on(GENERAL, msg.GROUP_HAS_SUBGROUPS, name=group.full_name)
+        raise BusinessError.on(GENERAL, msg.GROUP_HAS_SUBGROUPS, name=group.full_name)
     if session.scalar(select(Partner.id).where(Partner.group_id == group.id).limit(1)):
-        raise PartnerError.on(GENERAL, msg.GROUP_HAS_PARTNERS, name=group.full_name)
+        raise BusinessError.on(GENERAL, msg.GROUP_HAS_PARTNERS, name=group.full_name)
     session.delete(group)
     session.flush()
 
@@ -642,7 +570,7 @@ def _check_group(
     session: Session, group: PartnerGroup, values: dict[str, Any]
 ) -> PartnerGroup | None:
     """Check the new parent and name of ``group``; return the parent to use."""
-    refusals = _Refusals()
+    refusals = Refusals()
     parent = group.parent
     if values.get("parent_id") is not None:
         parent = session.get(PartnerGroup, values["parent_id"])
@@ -653,9 +581,9 @@ def _check_group(
     elif "parent_id" in values:
         parent = None
     name = values.get("name", group.name)
-    if not refusals.messages and _sibling_named(session, name, parent, group):
+    if not refusals and _sibling_named(session, name, parent, group):
         refusals.add("name", msg.GROUP_NAME_TAKEN, name=name)
-    if not refusals.messages and len(_join_path(parent, name)) > GROUP_PATH_LENGTH:
+    if not refusals and len(_join_path(parent, name)) > GROUP_PATH_LENGTH:
         refusals.add("name", msg.GROUP_PATH_TOO_LONG, max=GROUP_PATH_LENGTH)
     refusals.raise_any()
     return parent
@@ -711,22 +639,22 @@ def _subtree_paths(
 
 
 def create_tag(session: Session, data: Mapping[str, Any]) -> PartnerTag:
-    values = _load(TagSchema(), data)
+    values = load(TagSchema(), data)
     _refuse_tag_name(session, values["name"])
     tag = PartnerTag(**values)
     session.add(tag)
-    _flush_unique(session, "name", msg.TAG_NAME_TAKEN, name=values["name"])
+    flush_unique(session, "name", msg.TAG_NAME_TAKEN, name=values["name"])
     return tag
 
 
 def update_tag(session: Session, tag_id: int, data: Mapping[str, Any]) -> PartnerTag:
     tag = _get(session, PartnerTag, tag_id, msg.UNKNOWN_TAG)
-    values = _load(TagSchema(), data, partial=True)
+    values = load(TagSchema(), data, partial=True)
     if "name" in values:
         _refuse_tag_name(session, values["name"], tag.id)
     for field, value in values.items():
         setattr(tag, field, value)
-    _flush_unique(session, "name", msg.TAG_NAME_TAKEN, name=tag.name)
+    flush_unique(session, "name", msg.TAG_NAME_TAKEN, name=tag.name)
     return tag
 
 
@@ -746,4 +674,4 @@ def _refuse_tag_name(session: Session, name: str, tag_id: int | None = None) -> 
     if tag_id is not None:
         query = query.where(PartnerTag.id != tag_id)
     if session.scalar(query.limit(1)) is not None:
-        raise PartnerError.on("name", msg.TAG_NAME_TAKEN, name=name)
+        raise BusinessError.on("name", msg.TAG_NAME_TAKEN, name=name)

@@ -10,56 +10,58 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from addons.products import security, services
-from addons.products.messages import SEQUENCE_PRODUCT, _l
+from addons.products.messages import SEQUENCE_PRODUCT
 from addons.products.models import UomKind
 from addons.products.services import StandardCategory, StandardUnit
 from core.hookspecs import AddonEvent, Permission, Role, SequenceDef
+from core.i18n import N_
 from core.plugins import hookimpl
 
 REFERENCE, BIGGER, SMALLER = UomKind.REFERENCE, UomKind.BIGGER, UomKind.SMALLER
 
-# Loaded at install, like Odoo's uom data; names are stored in English and shown through
-# the catalogue. A working day is 8 hours, as services are sold by the working day.
+# Loaded at install, like Odoo's uom data; names are stored in English (N_ marks them for
+# the catalogue without translating them) and shown translated through Uom.label. A working
+# day is 8 hours, as services are sold by the working day.
 STANDARD_UNITS = (
     StandardCategory(
         "unit",
-        _l("Unit"),
+        N_("Unit"),
         (
-            StandardUnit("unit", _l("Units"), REFERENCE, "1", "0.01"),
-            StandardUnit("dozen", _l("Dozens"), BIGGER, "12", "0.01"),
+            StandardUnit("unit", N_("Units"), REFERENCE, "1", "0.01"),
+            StandardUnit("dozen", N_("Dozens"), BIGGER, "12", "0.01"),
         ),
     ),
     StandardCategory(
         "weight",
-        _l("Weight"),
+        N_("Weight"),
         (
-            StandardUnit("kg", _l("kg"), REFERENCE, "1", "0.001"),
-            StandardUnit("g", _l("g"), SMALLER, "0.001", "0.01"),
-            StandardUnit("t", _l("t"), BIGGER, "1000", "0.001"),
+            StandardUnit("kg", N_("kg"), REFERENCE, "1", "0.001"),
+            StandardUnit("g", N_("g"), SMALLER, "0.001", "0.01"),
+            StandardUnit("t", N_("t"), BIGGER, "1000", "0.001"),
         ),
     ),
     StandardCategory(
         "volume",
-        _l("Volume"),
+        N_("Volume"),
         (
-            StandardUnit("l", _l("L"), REFERENCE, "1", "0.001"),
-            StandardUnit("ml", _l("mL"), SMALLER, "0.001", "0.01"),
+            StandardUnit("l", N_("L"), REFERENCE, "1", "0.001"),
+            StandardUnit("ml", N_("mL"), SMALLER, "0.001", "0.01"),
         ),
     ),
     StandardCategory(
         "length",
-        _l("Length"),
+        N_("Length"),
         (
-            StandardUnit("m", _l("m"), REFERENCE, "1", "0.01"),
-            StandardUnit("cm", _l("cm"), SMALLER, "0.01", "0.01"),
+            StandardUnit("m", N_("m"), REFERENCE, "1", "0.01"),
+            StandardUnit("cm", N_("cm"), SMALLER, "0.01", "0.01"),
         ),
     ),
     StandardCategory(
         "working_time",
-        _l("Working time"),
+        N_("Working time"),
         (
-            StandardUnit("hour", _l("Hours"), REFERENCE, "1", "0.01"),
-            StandardUnit("day", _l("Days"), BIGGER, "8", "0.01"),
+            StandardUnit("hour", N_("Hours"), REFERENCE, "1", "0.01"),
+            StandardUnit("day", N_("Days"), BIGGER, "8", "0.01"),
         ),
     ),
 )

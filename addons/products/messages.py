@@ -1,31 +1,18 @@
 """Every text of the products addon a person reads, in the ``products`` catalogue.
 
-Error texts are lazy constants with ``%(name)s`` placeholders, filled where they are raised;
-labels live here too, except the standard unit names, which sit with their data in hooks.py.
+Error texts are lazy constants with ``%(name)s`` placeholders, filled where they are raised
+(``core.schemas.render``); generic input messages (required, too long, not a number...) are
+core's, in core.schemas. Labels live here too, except the standard unit names, which sit
+with their data in hooks.py.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask_babel import force_locale
-
-from core.i18n import ENGLISH, catalogue_domain
+from core.i18n import catalogue_domain
 
 domain = catalogue_domain(__file__, "products")
 _ = domain.gettext
 _l = domain.lazy_gettext
-
-
-def translate(message: Any, **params: Any) -> str:
-    """A lazy message as plain text in the reader's language, placeholders filled."""
-    return str(message) % params if params else str(message)
-
-
-def source_text(text: Any) -> str:
-    """The English source of a lazy text: default records are stored untranslated."""
-    with force_locale(ENGLISH):
-        return str(text)
 
 
 def stored_name(name: str) -> str:
@@ -38,25 +25,6 @@ def stored_name(name: str) -> str:
 
 # --------------------------------------------------------------------------- input checks
 
-MSG_REQUIRED = _l("This field is required.")
-MSG_NULL = _l("This field cannot be empty.")
-MSG_INVALID = _l("This value is not valid.")
-MSG_NOT_TEXT = _l("Enter text.")
-MSG_NOT_INTEGER = _l("Enter a whole number.")
-MSG_NOT_NUMBER = _l("Enter a number.")
-MSG_NUMBER_TOO_LARGE = _l("This number is too large.")
-MSG_NOT_FINITE = _l("Enter a finite number.")
-MSG_NOT_BOOLEAN = _l("Enter true or false.")
-MSG_NOT_OBJECT = _l("Send the fields as an object of names and values.")
-MSG_UNKNOWN_FIELD = _l("Unknown field.")
-MSG_BLANK = _l("This field cannot be blank.")
-MSG_TOO_LONG = _l("Use at most %(max)d characters.")
-MSG_CONTROL_CHARACTERS = _l("Remove the control characters from this text.")
-MSG_NEGATIVE = _l("This value cannot be negative.")
-MSG_NOT_POSITIVE = _l("This value must be greater than zero.")
-MSG_TOO_MANY_PLACES = _l("Use at most %(places)d decimal places.")
-MSG_TOO_BIG = _l("This value must be less than %(limit)s.")
-MSG_NOT_A_CHOICE = _l("Choose one of: %(choices)s.")
 MSG_TAX_RATE_RANGE = _l("A tax rate is a fraction between 0 and 1: 0.13 means 13 per cent.")
 MSG_BARCODE_SPACES = _l("A barcode cannot contain spaces or control characters.")
 MSG_BARCODE_CHECK_DIGIT = _l(

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
-from marshmallow import ValidationError
-from marshmallow.exceptions import SCHEMA
 from sqlalchemy import case, exists, or_, select
 from sqlalchemy.orm import Session
 
@@ -30,6 +28,7 @@ from addons.products.models import (
 from core.db import acting_company_id
 from core.models import Company, next_code
 from core.registry import get_registry
+from core.schemas import LIKE_ESCAPE, MSG_REQUIRED, BusinessError, escape_like
 
 PRODUCT_SEQUENCE = "products.product"
 # The standard "Units" (hooks.STANDARD_UNITS): a product without a unit is counted in it.
@@ -38,16 +37,14 @@ DEFAULT_UOM_CODE = "unit"
 CONVERSION_PRECISION = 60
 
 
-class ProductsError(ValidationError):
+class ProductsError(BusinessError):
     """A products rule refused the operation; the message is translated when raised.
 
-    A marshmallow ValidationError, so callers (and other addons, which cannot import
-    this module) handle input errors and rule errors alike: ``messages`` maps the field
-    at fault (or ``_schema``) to its texts.
+    ``ProductsError.on(field, MSG, **params)``. A core BusinessError, hence a marshmallow
+    ValidationError, so callers (and other addons, which cannot import this module)
+    handle input errors and rule errors alike: ``messages`` maps the field at fault
+    (or ``_schema``) to its texts.
     """
-
-    def __init__(self, message: Any, *, field: str | None = None, **params: Any) -> None:
-        super().__init__(messages.translate(message, **params), field_name=field or SCHEMA)
 
 
 # --------------------------------------------------------------------------- units of measure
@@ -55,10 +52,10 @@ class ProductsError(ValidationError):
 
 @dataclass(frozen=True)
 class StandardUnit:
-    """A unit created at install; ``name`` is a lazy text, stored in English."""
+    """A unit created at install; ``name`` is English (``N_``), stored as is, shown translated."""
 
     code: str
-    name: Any
+    name: str
     kind: UomKind
     factor: str
     rounding: str
@@ -67,7 +64,7 @@ class StandardUnit:
 @dataclass(frozen=True)
 class StandardCategory:
     code: str
-    name: Any
+    name: str
     units: tuple[StandardUnit, ...]
 
 
@@ -76,7 +73,7 @@ def load_standard_units(session: Session, categories: Iterable[StandardCategory]
     for definition in categories:
         category = session.scalar(select(UomCategory).where(UomCategory.code == definition.code))
         if category is None:
-            category = UomCategory(code=definition.code, name=messages.source_text(definition.name))
+            category = UomCategory(code=definition.code, name=definition.name)
             session.add(category)
         for unit in definition.units:
             if session.scalar(select(Uom.id).where(Uom.code == unit.code)) is not None:
@@ -85,7 +82,7 @@ def load_standard_units(session: Session, categories: Iterable[StandardCategory]
                 Uom(
                     category=category,
                     code=unit.code,
-                    name=messages.source_text(unit.name),
+                    name=unit.name,
                     kind=unit.kind,
                     factor=Decimal(unit.factor),
                     rounding=Decimal(unit.rounding),
@@ -108,7 +105,7 @@ def create_uom_category(session: Session, data: Mapping[str, Any]) -> UomCategor
     """A new kind of measure with its reference unit: a category never lacks one."""
     values = schemas.UomCategorySchema().load(data)
     if session.scalar(select(UomCategory.id).where(UomCategory.name == values["name"])):
-        raise ProductsError(messages.MSG_UOM_CATEGORY_NAME_TAKEN, field="name", name=values["name"])
+        raise ProductsError.on("name", messages.MSG_UOM_CATEGORY_NAME_TAKEN, name=values["name"])
     reference = values["reference_uom"]
     category = UomCategory(name=values["name"])
     session.add(category)
@@ -132,9 +129,9 @@ def create_uom(session: Session, data: Mapping[str, Any]) -> Uom:
     kind = values["kind"]
     if kind is UomKind.REFERENCE:
         current = reference_uom(session, category.id)
-        raise ProductsError(
+        raise ProductsError.on(
+            "kind",
             messages.MSG_UOM_SECOND_REFERENCE,
-            field="kind",
             category=category.label,
             uom=current.label if current else "-",
         )
@@ -165,7 +162,7 @@ def archive_uoms(session: Session, uom_ids: Iterable[int]) -> int:
     units = [_uom(session, uom_id) for uom_id in dict.fromkeys(uom_ids)]
     for uom in units:
         if uom.kind is UomKind.REFERENCE:
-            raise ProductsError(messages.MSG_UOM_REFERENCE_ARCHIVE, uom=uom.label)
+            raise ProductsError.on(None, messages.MSG_UOM_REFERENCE_ARCHIVE, uom=uom.label)
         user = session.scalar(
             select(Product)
             .where(Product.active, or_(Product.uom_id == uom.id, Product.purchase_uom_id == uom.id))
@@ -173,7 +170,9 @@ def archive_uoms(session: Session, uom_ids: Iterable[int]) -> int:
             .limit(1)
         )
         if user is not None:
-            raise ProductsError(messages.MSG_UOM_IN_USE, uom=uom.label, product=user.display_name)
+            raise ProductsError.on(
+                None, messages.MSG_UOM_IN_USE, uom=uom.label, product=user.display_name
+            )
     return _set_active(session, units, False)
 
 
@@ -241,7 +240,8 @@ def _decimal(value: Decimal | int) -> Decimal:
 def _convertible(session: Session, from_uom_id: int, to_uom_id: int) -> tuple[Uom, Uom]:
     source, target = _uom(session, from_uom_id), _uom(session, to_uom_id)
     if source.category_id != target.category_id:
-        raise ProductsError(
+        raise ProductsError.on(
+            None,
             messages.MSG_UOM_INCOMPATIBLE,
             from_uom=source.label,
             to_uom=target.label,
@@ -253,34 +253,32 @@ def _convertible(session: Session, from_uom_id: int, to_uom_id: int) -> tuple[Uo
 
 def _check_factor(kind: UomKind, factor: Decimal) -> None:
     if kind is UomKind.REFERENCE and factor != 1:
-        raise ProductsError(messages.MSG_UOM_REFERENCE_FACTOR, field="factor")
+        raise ProductsError.on("factor", messages.MSG_UOM_REFERENCE_FACTOR)
     if kind is UomKind.BIGGER and factor <= 1:
-        raise ProductsError(messages.MSG_UOM_BIGGER_FACTOR, field="factor")
+        raise ProductsError.on("factor", messages.MSG_UOM_BIGGER_FACTOR)
     if kind is UomKind.SMALLER and not 0 < factor < 1:
-        raise ProductsError(messages.MSG_UOM_SMALLER_FACTOR, field="factor")
+        raise ProductsError.on("factor", messages.MSG_UOM_SMALLER_FACTOR)
 
 
 def _check_uom_name(session: Session, category: UomCategory, name: str) -> None:
     taken = session.scalar(select(Uom.id).where(Uom.category_id == category.id, Uom.name == name))
     if taken is not None:
-        raise ProductsError(
-            messages.MSG_UOM_NAME_TAKEN, field="name", category=category.label, name=name
+        raise ProductsError.on(
+            "name", messages.MSG_UOM_NAME_TAKEN, category=category.label, name=name
         )
 
 
 def _uom(session: Session, uom_id: int, field: str | None = None) -> Uom:
     uom = session.get(Uom, uom_id)
     if uom is None:
-        raise ProductsError(messages.MSG_UOM_NOT_FOUND, field=field, id=uom_id)
+        raise ProductsError.on(field, messages.MSG_UOM_NOT_FOUND, id=uom_id)
     return uom
 
 
 def _uom_category(session: Session, category_id: int) -> UomCategory:
     category = session.get(UomCategory, category_id)
     if category is None:
-        raise ProductsError(
-            messages.MSG_UOM_CATEGORY_NOT_FOUND, field="category_id", id=category_id
-        )
+        raise ProductsError.on("category_id", messages.MSG_UOM_CATEGORY_NOT_FOUND, id=category_id)
     return category
 
 
@@ -310,9 +308,9 @@ def update_category(session: Session, category_id: int, data: Mapping[str, Any])
             _category(session, values["parent_id"], "parent_id") if values["parent_id"] else None
         )
         if parent is not None and category.id in _ancestry(parent):
-            raise ProductsError(
+            raise ProductsError.on(
+                "parent_id",
                 messages.MSG_CATEGORY_CYCLE,
-                field="parent_id",
                 category=category.complete_name,
                 parent=parent.complete_name,
             )
@@ -336,7 +334,7 @@ def delete_category(session: Session, category_id: int) -> None:
         )
     )
     if used:
-        raise ProductsError(messages.MSG_CATEGORY_IN_USE, category=category.complete_name)
+        raise ProductsError.on(None, messages.MSG_CATEGORY_IN_USE, category=category.complete_name)
     session.delete(category)
     session.flush()
 
@@ -344,7 +342,7 @@ def delete_category(session: Session, category_id: int) -> None:
 def _category(session: Session, category_id: int, field: str | None = None) -> ProductCategory:
     category = session.get(ProductCategory, category_id)
     if category is None:
-        raise ProductsError(messages.MSG_CATEGORY_NOT_FOUND, field=field, id=category_id)
+        raise ProductsError.on(field, messages.MSG_CATEGORY_NOT_FOUND, id=category_id)
     return category
 
 
@@ -361,7 +359,7 @@ def _ancestry(category: ProductCategory) -> set[int]:
 def _path(name: str, parent: ProductCategory | None) -> str:
     path = f"{parent.complete_name}{CATEGORY_SEPARATOR}{name}" if parent else name
     if len(path) > CATEGORY_PATH_LENGTH:
-        raise ProductsError(messages.MSG_CATEGORY_PATH_TOO_LONG, field="name", path=path)
+        raise ProductsError.on("name", messages.MSG_CATEGORY_PATH_TOO_LONG, path=path)
     return path
 
 
@@ -375,7 +373,7 @@ def _subtree_paths(
     ):
         child_path = f"{path}{CATEGORY_SEPARATOR}{child.name}"
         if len(child_path) > CATEGORY_PATH_LENGTH:
-            raise ProductsError(messages.MSG_CATEGORY_PATH_TOO_LONG, field="name", path=child_path)
+            raise ProductsError.on("name", messages.MSG_CATEGORY_PATH_TOO_LONG, path=child_path)
         result.extend(_subtree_paths(session, child, child_path))
     return result
 
@@ -390,7 +388,7 @@ def _check_sibling_name(
     if own_id is not None:
         query = query.where(ProductCategory.id != own_id)
     if session.scalar(query) is not None:
-        raise ProductsError(messages.MSG_CATEGORY_NAME_TAKEN, field="name", name=name)
+        raise ProductsError.on("name", messages.MSG_CATEGORY_NAME_TAKEN, name=name)
 
 
 # --------------------------------------------------------------------------- products
@@ -425,7 +423,7 @@ def update_product(session: Session, product_id: int, data: Mapping[str, Any]) -
     product = _product(session, product_id)
     values = schemas.ProductSchema().load(data, partial=True)
     if "code" in values and not values["code"]:
-        raise ProductsError(messages.MSG_BLANK, field="code")
+        raise ProductsError.on("code", MSG_REQUIRED)
     uom = product.uom
     if "uom_id" in values and values["uom_id"] != product.uom_id:
         uom = _usable_uom(session, values["uom_id"], "uom_id")
@@ -462,7 +460,7 @@ def archive_products(session: Session, product_ids: Iterable[int]) -> int:
     answers = get_registry().hook.products_archive_blockers(product_ids=active, session=session)
     reasons = [str(reason) for answer in answers for reason in answer or ()]
     if reasons:
-        raise ProductsError(messages.MSG_ARCHIVE_BLOCKED, reasons="; ".join(reasons))
+        raise ProductsError.on(None, messages.MSG_ARCHIVE_BLOCKED, reasons="; ".join(reasons))
     return _set_active(session, products, False)
 
 
@@ -484,9 +482,9 @@ def search_products(
         pattern = "%" + escape_like(text) + "%"
         query = query.where(
             or_(
-                Product.name.ilike(pattern, escape="\\"),
-                Product.code.ilike(pattern, escape="\\"),
-                Product.barcode.ilike(pattern, escape="\\"),
+                Product.name.ilike(pattern, escape=LIKE_ESCAPE),
+                Product.code.ilike(pattern, escape=LIKE_ESCAPE),
+                Product.barcode.ilike(pattern, escape=LIKE_ESCAPE),
             )
         )
     if not include_archived:
@@ -494,10 +492,6 @@ def search_products(
     exact = case((or_(Product.code == text, Product.barcode == text), 0), else_=1)
     query = query.order_by(exact, Product.name, Product.id).limit(limit)
     return list(session.scalars(query))
-
-
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def product_info(session: Session, product_id: int) -> ProductInfo | None:
@@ -526,7 +520,7 @@ def product_info(session: Session, product_id: int) -> ProductInfo | None:
 def _product(session: Session, product_id: int) -> Product:
     product = session.get(Product, product_id)
     if product is None:
-        raise ProductsError(messages.MSG_PRODUCT_NOT_FOUND, id=product_id)
+        raise ProductsError.on(None, messages.MSG_PRODUCT_NOT_FOUND, id=product_id)
     return product
 
 
@@ -541,22 +535,22 @@ def _company_id(session: Session) -> int | None:
 def _default_uom(session: Session) -> Uom:
     uom = uom_by_code(session, DEFAULT_UOM_CODE)
     if uom is None or not uom.active:
-        raise ProductsError(messages.MSG_NO_DEFAULT_UOM, field="uom_id")
+        raise ProductsError.on("uom_id", messages.MSG_NO_DEFAULT_UOM)
     return uom
 
 
 def _usable_uom(session: Session, uom_id: int, field: str) -> Uom:
     uom = _uom(session, uom_id, field)
     if not uom.active:
-        raise ProductsError(messages.MSG_UOM_ARCHIVED, field=field, uom=uom.label)
+        raise ProductsError.on(field, messages.MSG_UOM_ARCHIVED, uom=uom.label)
     return uom
 
 
 def _check_purchase_uom(uom: Uom, purchase_uom: Uom) -> None:
     if purchase_uom.category_id != uom.category_id:
-        raise ProductsError(
+        raise ProductsError.on(
+            "purchase_uom_id",
             messages.MSG_PURCHASE_UOM_CATEGORY,
-            field="purchase_uom_id",
             purchase_uom=purchase_uom.label,
             uom=uom.label,
             category=uom.category.label,
@@ -583,7 +577,7 @@ def _check_unique(
             query = query.where(Product.id != own_id)
         other = session.scalar(query.limit(1))
         if other is not None:
-            raise ProductsError(message, field=field, product=other.display_name, **{field: value})
+            raise ProductsError.on(field, message, product=other.display_name, **{field: value})
 
 
 def _free_code(session: Session, company_id: int | None) -> str:

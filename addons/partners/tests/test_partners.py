@@ -161,11 +161,11 @@ def test_bad_input_is_reported_field_by_field_and_nothing_is_written(db_session)
     messages = error.value.messages
     assert messages["name"] == ["This field is required."]
     assert messages["kind"] == ["Choose one of: company, person."]
-    assert messages["email"] == ["Enter a valid e-mail address, such as name@example.com."]
-    assert messages["phone"] == ["Enter at most 64 characters."]
-    assert messages["tax_id"] == ["Enter at most 64 characters."]
-    assert messages["credit_limit"] == ["The amount cannot be negative."]
-    assert messages["tag_ids"] == ["Enter a list."]
+    assert messages["email"] == ["This is not a valid e-mail address."]
+    assert messages["phone"] == ["At most 64 characters."]
+    assert messages["tax_id"] == ["At most 64 characters."]
+    assert messages["credit_limit"] == ["The value must not be negative."]
+    assert messages["tag_ids"] == ["A list is expected."]
     assert messages["colour"] == ["This field is not known."]
     assert count(db_session, Partner) == before
 
@@ -177,9 +177,9 @@ def test_names_and_e_mails_have_length_limits(db_session):
         )
 
     assert error.value.messages == {
-        "name": ["Enter at most 255 characters."],
-        "email": ["Enter at most 254 characters."],
-        "code": ["Enter at most 64 characters."],
+        "name": ["At most 255 characters."],
+        "email": ["At most 254 characters."],
+        "code": ["At most 64 characters."],
     }
 
 
@@ -187,7 +187,26 @@ def test_money_is_refused_beyond_cents(db_session):
     with pytest.raises(PartnerError) as error:
         company(db_session, "Acme", credit_limit="10.005")
 
-    assert error.value.messages == {"credit_limit": ["Enter at most 2 decimal places."]}
+    assert error.value.messages == {"credit_limit": ["At most 2 decimal places."]}
+
+
+def test_notes_may_span_lines_but_names_may_not(db_session):
+    partner = company(db_session, "Acme", notes="Pays on the 25th.\nCall first.")
+
+    assert partner.notes == "Pays on the 25th.\nCall first."
+    with pytest.raises(PartnerError) as error:
+        company(db_session, "Acme\tTrading")
+    assert error.value.messages == {"name": ["Control characters are not allowed here."]}
+
+
+def test_list_items_and_lists_of_records_are_refused_in_the_reader_language(db_session, chinese):
+    with pytest.raises(PartnerError) as error:
+        company(db_session, "Acme", tag_ids=["x", None], addresses="Dock 1")
+
+    assert error.value.messages == {
+        "tag_ids": {0: ["应为整数。"], 1: ["此字段为必填项。"]},
+        "addresses": ["应为列表。"],
+    }
 
 
 def test_references_to_missing_records_are_refused(db_session):
@@ -682,8 +701,8 @@ def test_errors_speak_chinese_to_a_chinese_user(db_session, chinese):
         services.create_partner(db_session, {"code": "C-1", "name": "", "email": "x"})
 
     assert error.value.messages == {
-        "name": ["此项为必填项。"],
-        "email": ["请输入有效的电子邮箱地址，例如 name@example.com。"],
+        "name": ["此字段为必填项。"],
+        "email": ["电子邮件地址无效。"],
     }
     with pytest.raises(PartnerError) as error:
         company(db_session, "联华", code="C-1")

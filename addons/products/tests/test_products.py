@@ -336,7 +336,7 @@ def test_input_is_limited_in_length_range_and_shape(db_session):
     assert set(errors_of(raised)) == {"name", "sale_price", "tax_rate", "weight", "type", "colour"}
     with pytest.raises(ValidationError) as raised:
         services.create_product(db_session, {"name": "   "})
-    assert errors_of(raised) == {"name": ["This field cannot be blank."]}
+    assert errors_of(raised) == {"name": ["This field is required."]}
     with pytest.raises(ValidationError) as raised:
         services.create_product(db_session, {"sale_price": "1e30"})
     assert set(errors_of(raised)) == {"name", "sale_price"}
