@@ -11,7 +11,6 @@ run: $(BIN)/tessera
 	$(BIN)/tessera run
 
 test: $(BIN)/tessera
-	$(BIN)/ruff check core addons tests benchmarks
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 install: $(BIN)/tessera

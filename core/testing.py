@@ -35,6 +35,42 @@ ENGINES = ("sqlite", "postgresql")
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "spec(clause): the clause of the standard this test proves")
     config.addinivalue_line("markers", "addons(*names): addons installed for this test")
+    config.pluginmanager.register(ClauseReport(), "tessera-clause-report")
+
+
+# --------------------------------------------------------------------------- clause report
+
+
+class ClauseReport:
+    """Requirement coverage (clause 7.7): the clauses of the standard passing tests prove.
+
+    Clauses travel in ``user_properties``, so this also works across pytest-xdist workers.
+    """
+
+    def __init__(self) -> None:
+        self.clauses: dict[str, list[int]] = {}
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            for marker in item.iter_markers("spec"):
+                item.user_properties.extend(("spec", str(clause)) for clause in marker.args)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when != "call" or report.skipped:
+            return
+        for key, clause in report.user_properties:
+            if key == "spec":
+                counts = self.clauses.setdefault(clause, [0, 0])
+                counts[0 if report.passed else 1] += 1
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        if not self.clauses:
+            return
+        terminalreporter.section("clauses of the standard proven by tests")
+        for clause in sorted(self.clauses, key=lambda c: [int(p) for p in c.split(".")]):
+            passed, failed = self.clauses[clause]
+            state = "proven" if failed == 0 else "FAILING"
+            terminalreporter.write_line(f"{clause:<10} {state:<8} {passed} passed, {failed} failed")
 
 
 def services_required() -> bool:
@@ -275,6 +311,7 @@ class AddonContract:
             assert (info.path / name).exists(), f"{name} is missing"
         assert (info.path / "tests").is_dir(), "tests/ is missing"
 
+    @pytest.mark.spec("4.1.1", "4.3.2")
     def test_imports_respect_dependencies(self, info, tessera_catalog):
         """An addon imports core, itself, and the hookspecs of addons it declares."""
         from core.plugins import imported_modules
