@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from core import migrations
 from core.db import Base, Database, utcnow
 from core.hookspecs import AddonEvent
+from core.i18n import catalogue_domain
 from core.i18n import lazy_gettext as _l
 from core.models import Module, ModuleState, Registry, Sequence, bump_generation
 from core.plugins import AddonError, Catalog, collect, make_plugin_manager
@@ -40,6 +41,32 @@ MSG_UPGRADE_FAILED = _l("upgrading addon %(addon)s failed, nothing was changed: 
 MSG_UNINSTALL_FAILED = _l("uninstalling addon %(addon)s failed, nothing was changed: %(error)s")
 
 INSTALLED_STATES = (ModuleState.INSTALLED, ModuleState.TO_UPGRADE, ModuleState.TO_REMOVE)
+
+STATE_LABELS = {
+    "available": _l("Available"),
+    "installed": _l("Installed"),
+    "to_upgrade": _l("To upgrade"),
+    "to_remove": _l("To remove"),
+    "broken": _l("Cannot load"),
+}
+
+
+def state_label(state: str) -> str:
+    """A module state in the reader's language."""
+    return str(STATE_LABELS.get(state, state))
+
+
+def addon_text(name: str, text: str) -> str:
+    """A text of addon ``name``'s manifest (summary, category) in the reader's language.
+
+    ``tessera i18n update`` extracts manifest texts into the addon's own catalogue.
+    """
+    from flask import current_app
+
+    catalog = current_app.extensions["tessera.catalog"]
+    if not text or name not in catalog:
+        return text
+    return catalogue_domain(str(catalog[name].path / "__init__.py"), name).gettext(text)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from pathlib import Path
 
 import click
@@ -61,6 +62,12 @@ def _lifecycle():
 
 def _fail(error: Exception) -> None:
     raise click.ClickException(str(error))
+
+
+def pad(text: str, width: int) -> str:
+    """Left-align ``text`` in ``width`` terminal columns (Chinese characters take two)."""
+    columns = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return text + " " * max(width - columns, 0)
 
 
 def _echo_json(data) -> None:
@@ -150,13 +157,17 @@ def addons_list(as_json):
     if as_json:
         _echo_json([s.as_dict() for s in statuses])
         return
+    from core.addons import addon_text, state_label
+
     width = max([len(s.name) for s in statuses] + [4])
+    depends_label = _("depends")
     for s in statuses:
         version = s.installed_version or s.version or "-"
         depends = ", ".join(s.depends) or "-"
+        summary = s.error or addon_text(s.name, s.summary)
         click.echo(
-            f"{s.name:<{width}}  {version:<8} {s.state:<10}  {s.error or s.summary}"
-            f"  [{_('depends')}: {depends}]"
+            f"{s.name:<{width}}  {version:<8} {pad(state_label(s.state), 12)}  {summary}"
+            f"  [{depends_label}: {depends}]"
         )
 
 
@@ -183,7 +194,8 @@ def addons_info(name, as_json):
         _echo_json(data)
         return
     for key, value in data.items():
-        click.echo(f"{key}: {', '.join(value) if isinstance(value, list) else value}")
+        if value is not None:
+            click.echo(f"{key}: {', '.join(value) if isinstance(value, list) else value}")
 
 
 @addons_group.command("install")
@@ -294,10 +306,12 @@ def hooks_command(as_json):
     if as_json:
         _echo_json(hooks)
         return
+    owner_label, implemented_label = _("owner"), _("implemented by")
     for hook in hooks:
+        implementations = ", ".join(hook["implementations"]) or "-"
         click.echo(
-            f"{hook['name']}  ({_('owner')}: {hook['owner']}; "
-            f"{_('implemented by')}: {', '.join(hook['implementations']) or '-'})"
+            f"{hook['name']}  ({owner_label}: {hook['owner']}; "
+            f"{implemented_label}: {implementations})"
         )
         click.echo(f"    {hook['signature']}")
         for line in hook["doc"].splitlines():

@@ -6,6 +6,7 @@ zh_Hans_CN catalogue misses, fuzzes or leaves empty any string of its addon.
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,7 +60,19 @@ def extract(package_dir: Path, domain: str) -> Catalog:
         str(package_dir), METHOD_MAP, OPTIONS, KEYWORDS, strip_comment_tags=True
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    for key, text in manifest_texts(package_dir):
+        catalog.add(text, None, [("manifest.toml", 0)], auto_comments=[f"manifest {key}"])
     return catalog
+
+
+def manifest_texts(package_dir: Path) -> list[tuple[str, str]]:
+    """The texts of an addon's manifest a person reads (summary, category)."""
+    path = package_dir / "manifest.toml"
+    if not path.exists():
+        return []
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    return [(key, data[key]) for key in ("summary", "category") if data.get(key)]
 
 
 def update(package_dir: Path, domain: str, locale: str = CHINESE) -> Path:

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import text
 
 from core import db
+from core.addons import addon_text, state_label
 from core.i18n import lazy_gettext as _l
 from core.menus import menu_tree
 from core.registry import get_registry
@@ -92,13 +93,6 @@ def _safe_next(target: str | None) -> str:
     return url_for("core.home")
 
 
-STATE_LABELS = {
-    "available": _l("Available"),
-    "installed": _l("Installed"),
-    "to_upgrade": _l("To upgrade"),
-    "to_remove": _l("To remove"),
-    "broken": _l("Cannot load"),
-}
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
     "form-action 'self'; object-src 'none'",
@@ -120,7 +114,8 @@ def init_app(app) -> None:
     app.jinja_env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
     app.jinja_env.globals.update(
         current_language=lambda: str(get_locale() or "en").replace("_", "-"),
-        state_label=lambda state: STATE_LABELS.get(state, state),
+        state_label=state_label,
+        addon_text=addon_text,
     )
 
     @app.after_request

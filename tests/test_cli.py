@@ -111,3 +111,15 @@ def test_messages_follow_the_terminal_language(fixture_app, run, monkeypatch):
     result = run(app, "addons", "install", "alpha")
     assert result.exit_code == 1
     assert "已安装" in result.output
+
+
+def test_listing_speaks_the_terminal_language(fixture_app, run, monkeypatch):
+    app = fixture_app("alpha")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    result = run(app, "addons", "list")
+    assert result.exit_code == 0, result.output
+    alpha = next(line for line in result.output.splitlines() if line.startswith("alpha "))
+    assert "已安装" in alpha
+    assert "[依赖: -]" in alpha
+    beta = next(line for line in result.output.splitlines() if line.startswith("beta "))
+    assert "未安装" in beta

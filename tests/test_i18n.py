@@ -53,3 +53,12 @@ def test_use_language_switches_and_restores(app):
         with use_language(CHINESE):
             assert str(error) == "不存在名为 x 的应用"
         assert str(error) == "no addon is named x"
+
+
+def test_manifest_texts_are_extracted_into_the_addon_catalogue(tessera_catalog):
+    from core.i18n_tools import extract
+
+    partners = tessera_catalog["partners"]
+    messages = {m.id for m in extract(partners.path, "partners") if m.id}
+    assert partners.manifest.summary in messages
+    assert partners.manifest.category in messages
