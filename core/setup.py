@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 from flask import Flask
@@ -90,8 +94,6 @@ def create_user(
 
 
 def _check_login(login: str) -> None:
-    import re
-
     if not re.fullmatch(r"[A-Za-z0-9._@-]{1,64}", login or ""):
         raise ValueError(str(MSG_BAD_LOGIN))
 
@@ -133,9 +135,6 @@ def new_revision(app: Flask, name: str, message: str) -> str:
 
 def _tidy_revision(path: Path) -> None:
     """Drop Alembic's "auto generated" banners and format with ruff when it is installed."""
-    import shutil
-    import subprocess
-
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     kept = [
         line
@@ -143,9 +142,9 @@ def _tidy_revision(path: Path) -> None:
         if "### commands auto generated" not in line and "### end Alembic commands" not in line
     ]
     path.write_text("".join(kept).replace("Revises: \n", "Revises:\n"), encoding="utf-8")
-    ruff = shutil.which("ruff")
-    if ruff:
-        subprocess.run([ruff, "format", "--quiet", str(path)], check=False)  # noqa: S603
+    if importlib.util.find_spec("ruff") is not None:
+        command = [sys.executable, "-m", "ruff", "format", "--quiet", str(path)]
+        subprocess.run(command, check=False)  # noqa: S603 - our interpreter, our file
 
 
 def _prefix_filter(prefix: str):
