@@ -144,10 +144,12 @@ def test_retryable_errors(message, expected):
     assert is_retryable(OperationalError("SELECT", {}, Exception(message))) is expected
 
 
-def test_sqlite_is_configured_for_integrity_and_concurrency(app, db_engine):
-    if db_engine.engine != "sqlite":
-        pytest.skip("SQLite settings")
+def test_engine_is_configured_for_integrity_and_concurrency(app, db_engine):
     with app.extensions["tessera.db"].engine.connect() as connection:
-        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
+        if db_engine.engine == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
+        else:
+            isolation = connection.exec_driver_sql("SHOW transaction_isolation").scalar()
+            assert isolation == "read committed"
