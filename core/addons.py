@@ -9,7 +9,8 @@ states once they hold the lock, so two processes installing at once cannot both 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, func, inspect, select, text
@@ -240,100 +241,91 @@ class Lifecycle:
 
     def _install_one(self, name: str, *, demo: bool) -> None:
         addon = self.catalog[name]
-        try:
-            with self._locked() as (connection, session):
-                row = self._module_row(session, name)
-                if row.state in INSTALLED_STATES:
-                    raise AddonError(MSG_ALREADY_INSTALLED, addon=name)
-                installed = self.installed(session)
-                for dep in addon.depends:
-                    if dep not in installed:
-                        raise AddonError(MSG_DEPENDENCY_MISSING, addon=name, dependency=dep)
-                migrations.upgrade(self._alembic(connection), name)
-                pm = make_plugin_manager(self.catalog, [*installed, name])
-                self._create_sequences(session, pm, name)
-                row.state = ModuleState.INSTALLED
-                row.installed_version = addon.version
-                row.installed_at = utcnow()
-                row.demo = demo
-                session.flush()
-                event = AddonEvent(name, addon.version, demo, tuple([*installed, name]))
-                pm.hook.core_addon_installed(event=event, session=session)
-                session.flush()
-                bump_generation(session)
-        except AddonError:
-            raise
-        except Exception as exc:
-            raise AddonError(MSG_FAILED, addon=name, error=_describe(exc)) from exc
+        with self._transaction(name, MSG_FAILED) as (connection, session):
+            row = self._module_row(session, name)
+            if row.state in INSTALLED_STATES:
+                raise AddonError(MSG_ALREADY_INSTALLED, addon=name)
+            installed = self.installed(session)
+            for dep in addon.depends:
+                if dep not in installed:
+                    raise AddonError(MSG_DEPENDENCY_MISSING, addon=name, dependency=dep)
+            migrations.upgrade(self._alembic(connection), name)
+            pm = make_plugin_manager(self.catalog, [*installed, name])
+            self._create_sequences(session, pm, name)
+            row.state = ModuleState.INSTALLED
+            row.installed_version = addon.version
+            row.installed_at = utcnow()
+            row.demo = demo
+            session.flush()
+            event = AddonEvent(name, addon.version, demo, tuple([*installed, name]))
+            pm.hook.core_addon_installed(event=event, session=session)
+            session.flush()
+            bump_generation(session)
         self._changed()
 
     def _upgrade_one(self, name: str) -> bool:
         addon = self.catalog[name]
-        try:
-            with self._locked() as (connection, session):
-                row = self._module_row(session, name)
-                config = self._alembic(connection)
-                pending = (
-                    migrations.pending_at_head(config, name)
-                    if migrations.has_branch(config, name)
-                    else False
+        with self._transaction(name, MSG_UPGRADE_FAILED) as (connection, session):
+            row = self._module_row(session, name)
+            config = self._alembic(connection)
+            pending = (
+                migrations.pending_at_head(config, name)
+                if migrations.has_branch(config, name)
+                else False
+            )
+            if row.installed_version == addon.version and not pending:
+                return False
+            if row.installed_version and _version(row.installed_version) > _version(addon.version):
+                raise AddonError(
+                    MSG_DOWNGRADE,
+                    addon=name,
+                    installed=row.installed_version,
+                    version=addon.version,
                 )
-                if row.installed_version == addon.version and not pending:
-                    return False
-                if row.installed_version and _version(row.installed_version) > _version(
-                    addon.version
-                ):
-                    raise AddonError(
-                        MSG_DOWNGRADE,
-                        addon=name,
-                        installed=row.installed_version,
-                        version=addon.version,
-                    )
-                migrations.upgrade(config, name)
-                pm = make_plugin_manager(self.catalog, self.installed(session))
-                self._create_sequences(session, pm, name)
-                row.state = ModuleState.INSTALLED
-                row.installed_version = addon.version
-                bump_generation(session)
-        except AddonError:
-            raise
-        except Exception as exc:
-            raise AddonError(MSG_UPGRADE_FAILED, addon=name, error=_describe(exc)) from exc
+            migrations.upgrade(config, name)
+            pm = make_plugin_manager(self.catalog, self.installed(session))
+            self._create_sequences(session, pm, name)
+            row.state = ModuleState.INSTALLED
+            row.installed_version = addon.version
+            bump_generation(session)
         self._changed()
         return True
 
     def _uninstall_one(self, name: str) -> None:
         addon = self.catalog[name]
-        try:
-            with self._locked() as (connection, session):
-                row = self._module_row(session, name)
-                if row.state not in INSTALLED_STATES:
-                    raise AddonError(MSG_NOT_INSTALLED, addon=name)
-                installed = self.installed(session)
-                still_needed = self.catalog.dependants(name, installed)
-                if still_needed:
-                    raise AddonError(MSG_NEEDED_BY, addon=name, dependants=", ".join(still_needed))
-                migrations.downgrade(self._alembic(connection), name)
-                session.query(Sequence).filter(Sequence.addon == name).delete()
-                row.state = ModuleState.AVAILABLE
-                row.installed_version = None
-                row.installed_at = None
-                session.flush()
-                remaining = [n for n in installed if n != name]
-                pm = make_plugin_manager(self.catalog, remaining)
-                event = AddonEvent(name, addon.version, False, tuple(remaining))
-                pm.hook.core_addon_uninstalled(event=event, session=session)
-                bump_generation(session)
-        except AddonError:
-            raise
-        except Exception as exc:
-            raise AddonError(MSG_UNINSTALL_FAILED, addon=name, error=_describe(exc)) from exc
+        with self._transaction(name, MSG_UNINSTALL_FAILED) as (connection, session):
+            row = self._module_row(session, name)
+            if row.state not in INSTALLED_STATES:
+                raise AddonError(MSG_NOT_INSTALLED, addon=name)
+            installed = self.installed(session)
+            still_needed = self.catalog.dependants(name, installed)
+            if still_needed:
+                raise AddonError(MSG_NEEDED_BY, addon=name, dependants=", ".join(still_needed))
+            migrations.downgrade(self._alembic(connection), name)
+            session.query(Sequence).filter(Sequence.addon == name).delete()
+            row.state = ModuleState.AVAILABLE
+            row.installed_version = None
+            row.installed_at = None
+            session.flush()
+            remaining = [n for n in installed if n != name]
+            pm = make_plugin_manager(self.catalog, remaining)
+            event = AddonEvent(name, addon.version, False, tuple(remaining))
+            pm.hook.core_addon_uninstalled(event=event, session=session)
+            bump_generation(session)
         self._changed()
 
     # ----------------------------------------------------------------- helpers
 
-    def _locked(self):
-        return _LockedTransaction(self.database)
+    @contextmanager
+    def _transaction(self, name: str, failure) -> Iterator[tuple[Connection, Session]]:
+        """One locked lifecycle transaction; an unexpected error becomes ``failure``."""
+        try:
+            with LockedTransaction(self.database) as pair:
+                yield pair
+        except AddonError:
+            raise
+        except Exception as exc:
+            raise AddonError(failure, addon=name, error=_describe(exc)) from exc
 
     def _alembic(self, connection: Connection):
         return migrations.alembic_config(self.catalog.addons.values(), connection)
@@ -376,7 +368,7 @@ class Lifecycle:
             self.on_change()
 
 
-class _LockedTransaction:
+class LockedTransaction:
     """A connection in a transaction holding the lifecycle lock, and a session on it."""
 
     def __init__(self, database: Database) -> None:

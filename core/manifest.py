@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.i18n import lazy_gettext as _l
+from core.plugins import AddonError
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 VERSION_RE = re.compile(r"^\d+\.\d+(\.\d+)?$")
@@ -51,17 +52,12 @@ EXPECT_BOOL = _l("true or false")
 EXPECT_INT = _l("a whole number")
 
 
-class ManifestError(ValueError):
+class ManifestError(AddonError, ValueError):
     """A manifest that cannot be used; ``str()`` is the translated message."""
 
     def __init__(self, addon: str, message, **params) -> None:
         self.addon = addon
-        self.message = message
-        self.params = {"addon": addon, **params}
-        super().__init__(addon)
-
-    def __str__(self) -> str:
-        return str(self.message) % self.params
+        super().__init__(message, addon=addon, **params)
 
 
 @dataclass(frozen=True)

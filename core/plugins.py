@@ -165,7 +165,7 @@ def discover(addons_path: Iterable[str] = (), allowed: Iterable[str] | None = No
         try:
             manifest = read_manifest(path, name)
         except ManifestError as exc:
-            catalog.errors[name] = AddonError(exc.message, **exc.params)
+            catalog.errors[name] = exc
             continue
         found[name] = Addon(name, package, path, manifest, source)
 

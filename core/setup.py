@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from core import migrations
-from core.addons import _LockedTransaction
+from core.addons import LockedTransaction
 from core.db import get_database
 from core.i18n import lazy_gettext as _l
 from core.models import Company, Registry
@@ -35,7 +35,7 @@ def initialise_database(app: Flask, *, login: str, password: str, name: str, com
     errors = policy_errors(password, login=login, name=name)
     if errors:
         raise ValueError(" ".join(errors))
-    with _LockedTransaction(get_database(app)) as (connection, session):
+    with LockedTransaction(get_database(app)) as (connection, session):
         migrations.upgrade(
             migrations.alembic_config(_catalog(app).addons.values(), connection),
             migrations.CORE_BRANCH,
@@ -59,7 +59,7 @@ def initialise_database(app: Flask, *, login: str, password: str, name: str, com
 
 
 def upgrade_core(app: Flask) -> None:
-    with _LockedTransaction(get_database(app)) as (connection, _session):
+    with LockedTransaction(get_database(app)) as (connection, _session):
         migrations.upgrade(
             migrations.alembic_config(_catalog(app).addons.values(), connection),
             migrations.CORE_BRANCH,
