@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.db import ActiveMixin, Base, Code, IdMixin, Name, TimestampMixin, utcnow
 from core.i18n import lazy_gettext as _l
+from core.security import models as security_models  # noqa: F401  (security tables)
 from core.security.users import User  # noqa: F401  (registers core_user in the metadata)
 
 MSG_NO_SEQUENCE = _l("there is no numbering sequence %(code)s: is its addon installed?")

@@ -153,3 +153,33 @@ def test_engine_is_configured_for_integrity_and_concurrency(app, db_engine):
         else:
             isolation = connection.exec_driver_sql("SHOW transaction_isolation").scalar()
             assert isolation == "read committed"
+
+
+def test_core_migrations_reach_core_models(app):
+    from core.migrations import model_diff
+
+    with app.extensions["tessera.db"].engine.connect() as connection:
+        assert model_diff(connection, Base.metadata, "core") == []
+
+
+def test_core_upgrades_an_existing_database(make_app, db_engine):
+    """A database made at the first core revision upgrades with users already in it."""
+    from alembic import command
+
+    from core import migrations
+    from core.setup import upgrade_core
+
+    app = make_app((), initialised=False)
+    database = app.extensions["tessera.db"]
+    with database.engine.begin() as connection:
+        command.upgrade(migrations.alembic_config([], connection), "c0a1")
+        connection.execute(
+            text(
+                "INSERT INTO core_user (login, name, is_superuser, active, created_at, updated_at)"
+                " VALUES ('old', 'Old user', false, true, '2026-01-01', '2026-01-01')"
+            )
+        )
+    with app.app_context():
+        upgrade_core(app)
+    with database.engine.connect() as connection:
+        assert connection.execute(text("SELECT totp_enabled FROM core_user")).scalar() in (0, False)

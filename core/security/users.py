@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import ActiveMixin, Base, IdMixin, Name, TimestampMixin
@@ -24,3 +24,7 @@ class User(IdMixin, TimestampMixin, ActiveMixin, Base):
         ForeignKey("core_company.id", ondelete="SET NULL")
     )
     last_login_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
+    # Two-factor login: the TOTP secret is encrypted at rest (core.security.crypto).
+    totp_secret: Mapped[str | None] = mapped_column(Text, info={"sensitive": True})
+    totp_enabled: Mapped[bool] = mapped_column(default=False, server_default=false())
