@@ -45,6 +45,8 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REGISTRY_CHECK": True,
+    # Security. CRYPTO_PROFILE: "intl" (AES-256-GCM, SHA-256) or "gm" (SM4-GCM, SM3).
+    "CRYPTO_PROFILE": "intl",
 }
 
 
