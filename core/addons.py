@@ -119,13 +119,13 @@ class Lifecycle:
     # ----------------------------------------------------------------- reading
 
     def is_initialised(self) -> bool:
-        with self.database.new_session() as session:
+        with self.database.read_session() as session:
             return inspect(session.connection()).has_table(Registry.__tablename__)
 
     def installed(self, session: Session | None = None) -> list[str]:
         """Installed addon names that this process can load, in dependency order."""
         if session is None:
-            with self.database.new_session() as own:
+            with self.database.read_session() as own:
                 return self.installed(own)
         if not inspect(session.connection()).has_table(Module.__tablename__):
             return []
@@ -135,7 +135,7 @@ class Lifecycle:
     def statuses(self) -> list[AddonStatus]:
         rows: dict[str, Module] = {}
         if self.is_initialised():
-            with self.database.new_session() as session:
+            with self.database.read_session() as session:
                 rows = {m.name: m for m in session.scalars(select(Module))}
         result = []
         for addon in self.catalog.addons.values():

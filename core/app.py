@@ -9,8 +9,8 @@ from typing import Any
 from flask import Flask
 
 from core import config, db, i18n, jobs, registry
-from core.security import audit  # noqa: F401  (registers the audit log's session events)
 from core.plugins import discover, make_plugin_manager
+from core.security import audit  # noqa: F401  (registers the audit log's session events)
 
 log = logging.getLogger(__name__)
 

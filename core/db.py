@@ -268,6 +268,9 @@ def _drop_after_commit(session: Session, previous_transaction) -> None:
 # --------------------------------------------------------------------------- engine
 
 
+READ_ONLY = "tessera_read_only"
+
+
 def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = 15000) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, echo=echo, connect_args={"timeout": busy_timeout_ms / 1000})
@@ -294,7 +297,12 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int, in_memory: bool) -> 
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the lock up front; read-only work (READ_ONLY option) need not, and
+        # in WAL mode it never waits for a writer.
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def is_retryable(error: BaseException) -> bool:
@@ -321,6 +329,7 @@ class Database:
         self.sessionmaker = sessionmaker(
             bind=self.engine, class_=TesseraSession, expire_on_commit=False
         )
+        self._bound = None
 
     @property
     def dialect(self) -> str:
@@ -328,6 +337,7 @@ class Database:
 
     def bind_connection(self, connection) -> None:
         """Serve every session from one outer transaction (tests roll it back)."""
+        self._bound = connection
         self.sessionmaker = sessionmaker(
             bind=connection,
             class_=TesseraSession,
@@ -337,6 +347,17 @@ class Database:
 
     def new_session(self) -> Session:
         return self.sessionmaker()
+
+    def read_session(self) -> Session:
+        """A session for reads only: on SQLite it does not take the write lock.
+
+        Use it for lookups that may run while another transaction of this process
+        writes (the registry generation, installed addons); never write through it.
+        """
+        if self._bound is not None:
+            return self.sessionmaker()
+        reader = self.engine.execution_options(**{READ_ONLY: True})
+        return TesseraSession(bind=reader, expire_on_commit=False)
 
     def atomic(self, action: Callable[[Session], T], *, retries: int | None = None) -> T:
         """Run one business action in its own transaction, retrying transient conflicts.

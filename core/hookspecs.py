@@ -56,6 +56,40 @@ class Role:
 
 
 @dataclass(frozen=True)
+class Principal:
+    """Who is asking: what record rules are written against.
+
+    ``roles`` are expanded (implied roles included); ``company_ids`` are the companies
+    the user may work for, ``company_id`` the one they work in now.
+    """
+
+    user_id: int | None
+    is_superuser: bool = False
+    roles: frozenset[str] = frozenset()
+    permissions: frozenset[str] = frozenset()
+    company_id: int | None = None
+    company_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class RecordRule:
+    """Which records of ``resource`` a user may act on.
+
+    ``domain(principal)`` returns a SQLAlchemy condition on the resource's model. A rule
+    with no ``roles`` is global: global rules combine with AND. A rule with roles applies
+    to holders of any of them; the applicable role rules combine with OR (a user holding
+    none of their roles is not limited by them). ``actions`` says which of read, write,
+    delete (and create, checked on the new record) the rule governs.
+    """
+
+    resource: str
+    name: str
+    domain: Callable[[Principal], Any]
+    roles: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ("read", "write", "delete", "create")
+
+
+@dataclass(frozen=True)
 class MenuItem:
     """One entry of the menu tree. Top-level entries (no ``parent``) are apps.
 
@@ -150,6 +184,15 @@ def core_register_permissions() -> list[Permission]:
 @hookspec
 def core_register_roles() -> list[Role]:
     """Return the roles this addon offers, with the permissions each grants."""
+
+
+@hookspec
+def core_register_record_rules() -> list[RecordRule]:
+    """Return record rules limiting which records of a resource a user reaches.
+
+    Rules may name any resource, also another addon's (sales limits who sees which
+    partners). Core adds the company rule to every company-owned model by itself.
+    """
 
 
 @hookspec

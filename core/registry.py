@@ -68,7 +68,7 @@ class AddonRegistry:
 
     def _stored_generation(self, session=None) -> int:
         own = session is None
-        session = session or self.database.new_session()
+        session = session or self.database.read_session()
         try:
             return session.scalar(select(RegistryRow.generation).where(RegistryRow.id == 1)) or 0
         except (OperationalError, ProgrammingError):

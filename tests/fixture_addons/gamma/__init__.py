@@ -1,0 +1,1 @@
+"""Test addon gamma: company-owned documents with lines, roles and record rules."""
