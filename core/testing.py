@@ -349,6 +349,31 @@ class AddonContract:
         mine = [t for t in Base.metadata.tables if tessera_catalog.table_owner(t) == info.name]
         assert set(mine) <= set(tables), f"tables missing after install: {set(mine) - set(tables)}"
 
+    @pytest.mark.spec("5.3.1.1", "6.2.5")
+    def test_every_model_is_governed_and_granted(self, info, tessera_catalog):
+        """Access is denied by default: every model names its resource and a role grants it."""
+        from core.db import Base
+        from core.plugins import collect, make_plugin_manager
+
+        pm = make_plugin_manager(tessera_catalog, tessera_catalog.closure([info.name]))
+        declared = {p.name for p in collect(pm, "core_register_permissions")}
+        granted = {p for role in collect(pm, "core_register_roles") for p in role.permissions}
+        problems = [f"roles grant undeclared permission {p}" for p in sorted(granted - declared)]
+        for mapper in Base.registry.mappers:
+            model = mapper.class_
+            if tessera_catalog.table_owner(mapper.local_table.name) != info.name:
+                continue
+            resource = getattr(model, "__resource__", None)
+            if resource is None:
+                problems.append(f"{model.__name__} declares no __resource__")
+            elif f"{resource}.read" not in granted:
+                problems.append(f"no role grants {resource}.read ({model.__name__})")
+            for column in mapper.local_table.columns:
+                needed = column.info.get("permission")
+                if needed and needed not in declared:
+                    problems.append(f"{model.__name__}.{column.key} needs undeclared {needed}")
+        assert not problems, "; ".join(problems)
+
     def test_hookspecs_are_documented(self, info):
         import inspect as pyinspect
 

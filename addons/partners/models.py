@@ -81,6 +81,7 @@ class PartnerGroup(RecordMixin, Base):
     """A node of the classification tree ("Retail / East"), used to target customers."""
 
     __tablename__ = "partners_group"
+    __resource__ = "partners.group"
 
     name: Mapped[Name]
     parent_id: Mapped[int | None] = mapped_column(
@@ -105,6 +106,7 @@ class PartnerTag(RecordMixin, Base):
     """A free label (VIP, 重点客户) with a colour index into the theme's palette."""
 
     __tablename__ = "partners_tag"
+    __resource__ = "partners.tag"
 
     name: Mapped[str] = mapped_column(String(TAG_NAME_LENGTH), unique=True)
     color: Mapped[int] = mapped_column(Integer, default=0)
@@ -114,6 +116,7 @@ class Partner(RecordMixin, ActiveMixin, CompanyMixin, Base):
     """A company or a person; a person may be a contact of a company (its parent)."""
 
     __tablename__ = "partners_partner"
+    __resource__ = "partners.partner"
 
     code: Mapped[Code] = mapped_column(unique=True)
     name: Mapped[Name] = mapped_column(index=True)
@@ -179,6 +182,8 @@ class PartnerAddress(RecordMixin, Base):
     """A postal address of a partner; at most one default per partner and kind."""
 
     __tablename__ = "partners_address"
+    __resource__ = "partners.partner"
+    __rule_parent__ = "partner"  # an address is seen by whoever sees its partner
 
     partner_id: Mapped[int] = mapped_column(
         ForeignKey("partners_partner.id", ondelete="CASCADE"), index=True
@@ -204,6 +209,8 @@ class PartnerBankAccount(RecordMixin, Base):
     """A bank account of a partner, for payments; the number is sensitive data."""
 
     __tablename__ = "partners_bank_account"
+    __resource__ = "partners.partner"
+    __rule_parent__ = "partner"
 
     partner_id: Mapped[int] = mapped_column(
         ForeignKey("partners_partner.id", ondelete="CASCADE"), index=True
@@ -211,7 +218,8 @@ class PartnerBankAccount(RecordMixin, Base):
     bank_name: Mapped[Name]
     branch: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
     account_number: Mapped[str] = mapped_column(
-        String(ACCOUNT_NUMBER_LENGTH), info={"sensitive": True}
+        String(ACCOUNT_NUMBER_LENGTH),
+        info={"sensitive": True, "permission": "partners.partner.read_bank"},
     )
     holder_name: Mapped[Name]
 

@@ -88,6 +88,7 @@ class UomCategory(RecordMixin, Base):
     """What a unit measures (count, weight, volume...): only units of one category convert."""
 
     __tablename__ = "products_uom_category"
+    __resource__ = "products.uom"
 
     name: Mapped[str] = mapped_column(String(UOM_NAME_LENGTH), unique=True)
     # Stable key of a standard category ("weight") that other addons and data can rely on.
@@ -104,6 +105,7 @@ class Uom(RecordMixin, ActiveMixin, Base):
     """A unit of measure; ``factor`` is how many reference units one of it holds (g: 0.001)."""
 
     __tablename__ = "products_uom"
+    __resource__ = "products.uom"
     __table_args__ = (UniqueConstraint("category_id", "name"),)
 
     category_id: Mapped[int] = mapped_column(
@@ -127,6 +129,7 @@ class ProductCategory(RecordMixin, Base):
     """A node of the category tree; ``complete_name`` is its path, "All / Saleable / Office"."""
 
     __tablename__ = "products_category"
+    __resource__ = "products.category"
     __table_args__ = (UniqueConstraint("parent_id", "name"),)
 
     name: Mapped[str] = mapped_column(String(CATEGORY_NAME_LENGTH))
@@ -145,6 +148,7 @@ class Product(RecordMixin, ActiveMixin, CompanyMixin, Base):
     """A product or service a company sells, buys, stocks or makes."""
 
     __tablename__ = "products_product"
+    __resource__ = "products.product"
     __table_args__ = (
         UniqueConstraint("company_id", "code"),
         UniqueConstraint("company_id", "barcode"),
@@ -160,8 +164,11 @@ class Product(RecordMixin, ActiveMixin, CompanyMixin, Base):
     uom_id: Mapped[int] = mapped_column(ForeignKey("products_uom.id", ondelete="RESTRICT"))
     purchase_uom_id: Mapped[int] = mapped_column(ForeignKey("products_uom.id", ondelete="RESTRICT"))
     sale_price: Mapped[Money] = mapped_column(default=Decimal(0))
-    # Marked for the security layer: only holders of products.product.read_cost see it.
-    cost: Mapped[Money] = mapped_column(default=Decimal(0), info={"sensitive": True})
+    # Only holders of products.product.read_cost see it (core.security.access).
+    cost: Mapped[Money] = mapped_column(
+        default=Decimal(0),
+        info={"sensitive": True, "permission": "products.product.read_cost"},
+    )
     tax_rate: Mapped[Rate] = mapped_column(default=Decimal(0))
     weight: Mapped[Quantity] = mapped_column(default=Decimal(0))  # kg
     volume: Mapped[Volume] = mapped_column(default=Decimal(0))  # m³

@@ -460,7 +460,10 @@ def test_bank_accounts_are_kept_and_marked_sensitive(db_session):
     services.update_bank_account(db_session, account.id, {"branch": "浦东支行"})
 
     assert account.branch == "浦东支行"
-    assert PartnerBankAccount.__table__.c.account_number.info == {"sensitive": True}
+    assert PartnerBankAccount.__table__.c.account_number.info == {
+        "sensitive": True,
+        "permission": "partners.partner.read_bank",
+    }
     with pytest.raises(PartnerError) as error:
         services.add_bank_account(
             db_session, partner.id, {"bank_name": "X", "account_number": "12;34"}
