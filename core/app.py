@@ -10,7 +10,7 @@ from flask import Flask
 
 from core import config, db, i18n, jobs, registry
 from core.plugins import discover, make_plugin_manager
-from core.security import audit  # noqa: F401  (registers the audit log's session events)
+from core.security import audit, audit_changes, crypto  # noqa: F401  (audit: session events)
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,8 @@ def create_app(
         "core", instance_path=instance_path, instance_relative_config=True, static_folder=None
     )
     config.load_settings(app, config_overrides)
+    # Known-answer tests and keys first: a broken cipher or a bad key stops the start.
+    crypto.init_app(app)
     if addons is not None:
         app.config["ADDONS"] = list(addons)
 

@@ -322,30 +322,6 @@ def hooks_command(as_json):
 # --------------------------------------------------------------------------- users, jobs
 
 
-@cli.group("user")
-def user_group():
-    """Manage users."""
-
-
-@user_group.command("create")
-@click.argument("login")
-@click.option("--name", default=None)
-@click.option("--password", default=None, help="Asked for when not given.")
-@click.option("--superuser", is_flag=True)
-def user_create(login, name, password, superuser):
-    """Create a user."""
-    from core.setup import create_user
-
-    password = password or _ask_password(login)
-    try:
-        create_user(
-            current_app, login=login, name=name or login, password=password, superuser=superuser
-        )
-    except ValueError as error:
-        _fail(error)
-    click.echo(_("User %(login)s created.", login=login))
-
-
 @cli.command("worker")
 @click.option("--concurrency", default=2, show_default=True, type=int)
 @click.option("--no-beat", is_flag=True, help="Do not run the periodic scheduler here.")
@@ -422,3 +398,14 @@ def i18n_compile(names):
 
     for name, folder in _i18n_targets(names):
         click.echo(str(compile_catalogue(folder, name)))
+
+
+from core.security.cli_audit import audit_group, check_command, keys_group  # noqa: E402
+
+cli.add_command(audit_group)
+cli.add_command(keys_group)
+cli.add_command(check_command)
+
+from core.security.cli_auth import user_group  # noqa: E402
+
+cli.add_command(user_group)

@@ -17,7 +17,7 @@ from flask import Flask
 
 ENV_PREFIX = "TESSERA"
 INSTANCE_CONFIG_FILE = "tessera.toml"
-SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret  # nosec B105
 
 DEFAULTS: dict[str, Any] = {
     # Storage. None means: a SQLite file in the instance folder.
@@ -40,13 +40,56 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_TIMEZONE": "Asia/Shanghai",
     "DEFAULT_CURRENCY": "CNY",
     # Web.
-    "SECRET_KEY": None,
+    # SECRET_KEY has no default: one is made per instance (instance_secret_key below).
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REGISTRY_CHECK": True,
     # Security. CRYPTO_PROFILE: "intl" (AES-256-GCM, SHA-256) or "gm" (SM4-GCM, SM3).
     "CRYPTO_PROFILE": "intl",
+    # Authentication (core.security: passwords, sessions, throttle, totp, tokens).
+    # PASSWORD_POLICY: "modern" (OWASP ASVS 5) or "compliance" (等保: three of four character
+    # classes; expiry after PASSWORD_MAX_AGE_DAYS; no reuse of the last PASSWORD_HISTORY_COUNT).
+    "PASSWORD_POLICY": "modern",  # nosec B105 - a policy name, not a password
+    "PASSWORD_MAX_AGE_DAYS": 90,  # nosec B105 - a number of days
+    "PASSWORD_HISTORY_COUNT": 5,  # nosec B105 - a count
+    # Server-side sessions end after this long without a request, and this long after login.
+    "SESSION_IDLE_MINUTES": 30,
+    "SESSION_ABSOLUTE_HOURS": 12,
+    # A session in use gets a new key this often (0: only at login).
+    "SESSION_RENEW_MINUTES": 15,
+    # None: session cookies are Secure exactly when the request came over HTTPS.
+    "SESSION_COOKIE_SECURE": None,
+    # Failed logins allowed per account and per client address within the window; shared
+    # in the database, or in Redis when THROTTLE_REDIS_URL is set.
+    "THROTTLE_ACCOUNT_FAILURES": 5,
+    "THROTTLE_ADDRESS_FAILURES": 20,
+    "THROTTLE_WINDOW_MINUTES": 15,
+    "THROTTLE_REDIS_URL": None,
+    # Reverse proxies whose X-Forwarded-For / -Proto are believed (addresses or networks).
+    "TRUSTED_PROXIES": [],
+    # The issuer name authenticator apps show next to the account.
+    "TOTP_ISSUER": "Tessera",
+    # Encryption at rest, audit anomalies, deployment checks (core.security.crypto, keys,
+    # anomaly; core.check). ENCRYPTION_KEYS: "k2:<base64>,k1:<base64>", the first current;
+    # else ENCRYPTION_KEY_FILE (one id:base64 a line); else instance/encryption.keys, made
+    # on first start. Never in the database.
+    "ENCRYPTION_KEYS": None,
+    "ENCRYPTION_KEY_FILE": None,
+    # Logins outside these local hours (ANOMALY_TIMEZONE, else DEFAULT_TIMEZONE) are reported.
+    "ANOMALY_BUSINESS_HOURS": "06:00-22:00",
+    "ANOMALY_TIMEZONE": None,
+    # A burst: this many failed logins for one login or from one address within the window.
+    "ANOMALY_FAILED_LOGINS": 5,
+    "ANOMALY_FAILED_LOGIN_MINUTES": 15,
+    # A login from an address the user has not logged in from for this many days.
+    "ANOMALY_NEW_ADDRESS_DAYS": 30,
+    # Mass export: more export events, or more exported rows, by one user within an hour.
+    "ANOMALY_EXPORTS_PER_HOUR": 20,
+    "ANOMALY_EXPORT_ROWS_PER_HOUR": 10000,
+    # Web worker processes of this deployment (gunicorn --workers); `check --deploy` warns
+    # when several share a SQLite file. WEB_CONCURRENCY in the environment counts too.
+    "WORKERS": 1,
 }
 
 

@@ -377,7 +377,7 @@ class Database:
                 session.rollback()
                 if attempt == attempts or not is_retryable(error):
                     raise
-                time.sleep(0.02 * attempt + random.random() * 0.05)  # noqa: S311 - jitter only
+                time.sleep(0.02 * attempt + random.random() * 0.05)  # noqa: S311 - jitter only  # nosec B311
             finally:
                 session.close()
         raise AssertionError("unreachable")

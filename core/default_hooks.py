@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from core.hookspecs import MenuItem, Permission, Role
+from core.hookspecs import Job, MenuItem, Permission, Role
 from core.i18n import lazy_gettext as _l
 from core.plugins import hookimpl
+from core.security.anomaly import report_anomalies
 
 
 @hookimpl
@@ -46,5 +47,17 @@ def core_register_menus() -> list[MenuItem]:
             endpoint="core.apps",
             permission="core.module.read",
             sequence=10,
+        ),
+    ]
+
+
+@hookimpl
+def core_register_jobs() -> list[Job]:
+    return [
+        Job(
+            "core.audit_anomalies",
+            report_anomalies,
+            schedule="0 * * * *",
+            description=_l("Report anomalies of the last hour in the audit log"),
         ),
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import subprocess
+import subprocess  # only to format a written revision with ruff  # nosec B404
 import sys
 from pathlib import Path
 
@@ -144,7 +144,7 @@ def _tidy_revision(path: Path) -> None:
     path.write_text("".join(kept).replace("Revises: \n", "Revises:\n"), encoding="utf-8")
     if importlib.util.find_spec("ruff") is not None:
         command = [sys.executable, "-m", "ruff", "format", "--quiet", str(path)]
-        subprocess.run(command, check=False)  # noqa: S603 - our interpreter, our file
+        subprocess.run(command, check=False)  # noqa: S603 - our interpreter, our file  # nosec B603
 
 
 def _prefix_filter(prefix: str):

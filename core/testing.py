@@ -27,7 +27,9 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 ADMIN_LOGIN = "admin"
-ADMIN_PASSWORD = "correct-horse-battery-42"  # noqa: S105 - test databases only
+ADMIN_PASSWORD = "correct-horse-battery-42"  # noqa: S105 - test databases only  # nosec B105
+TEST_ENCRYPTION_KEYS = "test:dGVzc2VyYS10ZXN0cy1lbmNyeXB0aW9uLWtleS0wMDA="  # nosec B105
+TEST_SECRET_KEY = "tessera-tests"  # noqa: S105 - test apps only  # nosec B105
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 ENGINES = ("sqlite", "postgresql")
 
@@ -141,7 +143,9 @@ def build_app(url: str, **overrides):
     config = {
         "DATABASE_URL": url,
         "TESTING": True,
-        "SECRET_KEY": "tessera-tests",
+        "SECRET_KEY": TEST_SECRET_KEY,
+        # A fixed key, so test apps never write one into an instance folder.
+        "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEYS,
         "BROKER_URL": None,
         "SERVER_NAME": "tessera.test",
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from core import db
@@ -13,7 +13,7 @@ from core.addons import addon_text, state_label
 from core.i18n import lazy_gettext as _l
 from core.menus import menu_tree
 from core.registry import get_registry
-from core.security.auth import SessionUser, authenticate
+from core.security import auth
 
 blueprint = Blueprint(
     "core",
@@ -42,22 +42,27 @@ def health():
 def login():
     if request.method == "POST":
         login_name = request.form.get("login", "")[:64]
-        with db.transaction() as session:
-            user = authenticate(session, login_name, request.form.get("password", "")[:256])
-            if user is not None:
-                user.last_login_at = db.utcnow()
-        if user is None:
+        outcome = auth.password_login(login_name, request.form.get("password", "")[:256])
+        if outcome.result == auth.THROTTLED:
+            flash(auth.throttled_message(), "danger")
+            return render_template("core/login.html", login=login_name), 429
+        if outcome.result != auth.OK and outcome.result != auth.SECOND_STEP:
             flash(str(MSG_BAD_LOGIN), "danger")
             return render_template("core/login.html", login=login_name), 401
-        login_user(SessionUser(user))
-        return redirect(_safe_next(request.args.get("next")))
+        target = _safe_next(request.args.get("next"))
+        if outcome.result == auth.SECOND_STEP:
+            return redirect(url_for("core.signin.second_factor", next=target))
+        if outcome.password_expired:
+            flash(str(auth.MSG_PASSWORD_EXPIRED), "danger")
+            return redirect(url_for("core.account.password"))
+        return redirect(target)
     return render_template("core/login.html", login="")
 
 
 @blueprint.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    auth.log_out()
     flash(str(MSG_LOGGED_OUT), "info")
     return redirect(url_for("core.login"))
 
@@ -107,10 +112,11 @@ def init_app(app) -> None:
     from flask_babel import get_locale
 
     from core import i18n
-    from core.security import auth, csrf
+    from core.security import csrf, views
 
     auth.init_app(app)
     csrf.init_app(app)
+    views.init_app(app)
     app.jinja_env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
     app.jinja_env.globals.update(
         current_language=lambda: str(get_locale() or "en").replace("_", "-"),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, false
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import ActiveMixin, Base, IdMixin, Name, TimestampMixin
+from core.security.crypto import EncryptedText
 
 
 class User(IdMixin, TimestampMixin, ActiveMixin, Base):
@@ -26,5 +27,5 @@ class User(IdMixin, TimestampMixin, ActiveMixin, Base):
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
     # Two-factor login: the TOTP secret is encrypted at rest (core.security.crypto).
-    totp_secret: Mapped[str | None] = mapped_column(Text, info={"sensitive": True})
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText(), info={"sensitive": True})
     totp_enabled: Mapped[bool] = mapped_column(default=False, server_default=false())
