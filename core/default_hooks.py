@@ -15,6 +15,7 @@ def core_register_permissions() -> list[Permission]:
         Permission("core.module", "manage", _l("Install, upgrade and uninstall apps")),
         Permission("core.user", "read", _l("See users")),
         Permission("core.user", "manage", _l("Create and change users")),
+        Permission("core.company", "read", _l("See companies")),
         Permission("core.company", "manage", _l("Change company details")),
     ]
 
@@ -30,6 +31,7 @@ def core_register_roles() -> list[Role]:
                 "core.module.manage",
                 "core.user.read",
                 "core.user.manage",
+                "core.company.read",
                 "core.company.manage",
             ),
         ),

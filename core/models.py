@@ -28,6 +28,7 @@ class ModuleState(enum.StrEnum):
 
 class Company(IdMixin, TimestampMixin, ActiveMixin, Base):
     __tablename__ = "core_company"
+    __resource__ = "core.company"
 
     name: Mapped[Name]
     code: Mapped[Code] = mapped_column(unique=True)

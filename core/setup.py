@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import select
 
 from core import migrations
 from core.addons import LockedTransaction
@@ -64,33 +63,6 @@ def upgrade_core(app: Flask) -> None:
             migrations.alembic_config(_catalog(app).addons.values(), connection),
             migrations.CORE_BRANCH,
         )
-
-
-def create_user(
-    app: Flask, *, login: str, name: str, password: str, superuser: bool = False
-) -> int:
-    _check_login(login)
-    errors = policy_errors(password, login=login, name=name)
-    if errors:
-        raise ValueError(" ".join(errors))
-    database = get_database(app)
-
-    def create(session) -> int:
-        if session.scalar(select(User.id).where(User.login == login)):
-            raise ValueError(str(MSG_LOGIN_TAKEN) % {"login": login})
-        company = session.scalar(select(Company.id).order_by(Company.id))
-        user = User(
-            login=login,
-            name=name,
-            password_hash=hash_password(password),
-            is_superuser=superuser,
-            company_id=company,
-        )
-        session.add(user)
-        session.flush()
-        return user.id
-
-    return database.atomic(create)
 
 
 def _check_login(login: str) -> None:

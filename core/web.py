@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import text
 
 from core import db
@@ -13,7 +13,9 @@ from core.addons import addon_text, state_label
 from core.i18n import lazy_gettext as _l
 from core.menus import menu_tree
 from core.registry import get_registry
+from core.schemas import BusinessError
 from core.security import auth
+from core.security.access import AccessDenied, RecordNotFound, current_access
 
 blueprint = Blueprint(
     "core",
@@ -70,26 +72,16 @@ def logout():
 @blueprint.get("/")
 @login_required
 def home():
-    return render_template("core/home.html", apps=menu_tree(_permissions()))
+    access = current_access()
+    granted = None if access.principal.is_superuser else access.principal.permissions
+    return render_template("core/home.html", apps=menu_tree(granted))
 
 
 @blueprint.get("/apps")
 @login_required
 def apps():
-    registry = get_registry()
-    if not _may("core.module.read"):
-        return render_template("core/error.html", code=403), 403
-    return render_template("core/apps.html", addons=registry.lifecycle.statuses())
-
-
-def _permissions() -> set[str] | None:
-    """None for the superuser (everything); roles arrive with the security issue."""
-    return None if current_user.is_superuser else set()
-
-
-def _may(permission: str) -> bool:
-    granted = _permissions()
-    return granted is None or permission in granted
+    current_access().require("core.module.read")
+    return render_template("core/apps.html", addons=get_registry().lifecycle.statuses())
 
 
 def _safe_next(target: str | None) -> str:
@@ -132,12 +124,29 @@ def init_app(app) -> None:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
-    for code in (400, 403, 404, 405, 413, 500):
+    for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)
+    app.register_error_handler(AccessDenied, _error_page)
+    app.register_error_handler(RecordNotFound, _error_page)
+    app.register_error_handler(BusinessError, _refused_input)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
 def _error_page(error):
+    """HTTP errors and access refusals: JSON for the API, a translated page for people."""
     code = getattr(error, "code", 500) or 500
-    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-        return jsonify(error=code), code
-    return render_template("core/error.html", code=code), code
+    message = str(error) if isinstance(error, AccessDenied | RecordNotFound) else None
+    if _wants_json():
+        return jsonify(error=code, message=message), code
+    return render_template("core/error.html", code=code, message=message), code
+
+
+def _refused_input(error: BusinessError):
+    """Input a business rule refused: 422 with a message per field; nothing was changed."""
+    db.session().rollback()
+    if _wants_json():
+        return jsonify(error=422, messages=error.messages), 422
+    return render_template("core/error.html", code=422, messages=error.messages), 422

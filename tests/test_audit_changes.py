@@ -160,9 +160,9 @@ def test_a_child_sharing_its_parents_resource_is_logged_under_its_own_table(fixt
 
 
 def test_models_without_a_resource_are_not_logged(app):
-    from core.models import Company
+    from core.models import Sequence
 
-    atomic(app, lambda s: s.add(Company(name="Other", code="OTHER")))
+    atomic(app, lambda s: s.add(Sequence(code="x.doc", addon="x", name="Documents")))
     assert entries(app) == []
 
 

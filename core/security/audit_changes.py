@@ -84,7 +84,7 @@ def _changes(obj: object, event_name: str) -> dict[str, list[Any]]:
     changes: dict[str, list[Any]] = {}
     for prop in state.mapper.column_attrs:
         column = prop.columns[0]
-        if prop.key in SKIPPED_FIELDS or column.primary_key:
+        if prop.key in SKIPPED_FIELDS or column.primary_key or column.info.get("audit") is False:
             continue
         if event_name == "update":
             history = state.attrs[prop.key].history

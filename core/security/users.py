@@ -13,18 +13,20 @@ from core.security.crypto import EncryptedText
 
 class User(IdMixin, TimestampMixin, ActiveMixin, Base):
     __tablename__ = "core_user"
+    __resource__ = "core.user"
 
     login: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[Name]
     email: Mapped[str | None] = mapped_column(String(254))
-    password_hash: Mapped[str | None] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(String(255), info={"sensitive": True})
     is_superuser: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str | None] = mapped_column(String(64))
     company_id: Mapped[int | None] = mapped_column(
         ForeignKey("core_company.id", ondelete="SET NULL")
     )
-    last_login_at: Mapped[datetime | None]
+    # Logins have their own audit event; the timestamp is not a change worth a second entry.
+    last_login_at: Mapped[datetime | None] = mapped_column(info={"audit": False})
     password_changed_at: Mapped[datetime | None]
     # Two-factor login: the TOTP secret is encrypted at rest (core.security.crypto).
     totp_secret: Mapped[str | None] = mapped_column(EncryptedText(), info={"sensitive": True})
