@@ -140,10 +140,32 @@ def report(engine: str, times: dict[str, list[float]]) -> None:
     )
 
 
+def login_throughput(app, count: int) -> None:
+    """Sequential logins through the login form (argon2id verification dominates)."""
+    client = app.test_client()
+    with client.session_transaction() as flask_session:
+        flask_session["csrf_token"] = token = "bench"  # noqa: S105 - benchmark only
+    app.config["THROTTLE_ACCOUNT_FAILURES"] = count + 1
+    start = time.perf_counter()
+    for _ in range(count):
+        response = client.post(
+            "/login", data={"login": "admin", "password": PASSWORD, "csrf_token": token}
+        )
+        assert response.status_code == 302, response.status_code
+        with client.session_transaction() as flask_session:
+            flask_session["csrf_token"] = token
+    seconds = time.perf_counter() - start
+    print(
+        f"logins: {count} in {seconds:.2f} s = {count / seconds:.1f} per second on one "
+        f"process (argon2id t=3, m=64 MiB, p=4); add processes for more"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--partners", type=int, default=20000)
     parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--logins", type=int, default=20)
     parser.add_argument(
         "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
     )
@@ -151,6 +173,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         app, seller = build(f"sqlite:///{Path(folder) / 'auth.sqlite'}", args.partners)
         report("SQLite", page_times(app, seller, args.repeat))
+        login_throughput(app, args.logins)
         app.extensions["tessera.db"].dispose()
     name = f"tessera_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
