@@ -62,4 +62,21 @@ def core_register_jobs() -> list[Job]:
             schedule="0 * * * *",
             description=_l("Report anomalies of the last hour in the audit log"),
         ),
+        Job(
+            "core.prune_security_tables",
+            prune_security_tables,
+            schedule="17 * * * *",
+            description=_l("Delete dead sessions and expired failed-login records"),
+        ),
     ]
+
+
+def prune_security_tables(*, session) -> dict[str, int]:
+    """Housekeeping: sessions and login records that can no longer matter."""
+    from core.db import utcnow
+    from core.security import sessions, throttle
+
+    return {
+        "sessions": sessions.purge_dead(session, utcnow()),
+        "login_attempts": throttle.sweep(session),
+    }

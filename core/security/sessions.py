@@ -90,7 +90,7 @@ def start(session: Session, user: User, *, second_step_pending: bool = False) ->
         second_factor_done=False,
     )
     session.add(row)
-    _purge_dead(session, user.id, now)
+    purge_dead(session, now, user_id=user.id)
     g.session_cookie = key
     return row
 
@@ -225,18 +225,19 @@ def active(session: Session, user_id: int) -> list[UserSession]:
     return [row for row in rows if row.second_factor_done or not user.totp_enabled]
 
 
-def _purge_dead(session: Session, user_id: int, now: datetime) -> None:
+def purge_dead(session: Session, now: datetime, user_id: int | None = None) -> int:
+    """Delete sessions dead for a while (of one user, or of everyone); how many went."""
     cutoff = now - KEEP_DEAD
-    session.execute(
-        delete(UserSession).where(
-            UserSession.user_id == user_id,
-            or_(
-                UserSession.revoked_at < cutoff,
-                UserSession.expires_at < cutoff,
-                UserSession.last_seen_at < cutoff - timeouts().idle,
-            ),
+    statement = delete(UserSession).where(
+        or_(
+            UserSession.revoked_at < cutoff,
+            UserSession.expires_at < cutoff,
+            UserSession.last_seen_at < cutoff - timeouts().idle,
         )
     )
+    if user_id is not None:
+        statement = statement.where(UserSession.user_id == user_id)
+    return session.execute(statement).rowcount
 
 
 # --------------------------------------------------------------------------- cookies

@@ -89,6 +89,12 @@ def window() -> timedelta:
     return timedelta(minutes=int(current_app.config.get("THROTTLE_WINDOW_MINUTES", 15)))
 
 
+def sweep(session: Session) -> int:
+    """Delete failed-login records older than the window (the Redis store expires its own)."""
+    since = db.utcnow() - window()
+    return session.execute(delete(LoginAttempt).where(LoginAttempt.at <= since)).rowcount
+
+
 def get_throttle(app: Flask | None = None) -> Throttle:
     return (app or current_app).extensions["tessera.throttle"]
 
