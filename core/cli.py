@@ -406,6 +406,7 @@ cli.add_command(audit_group)
 cli.add_command(keys_group)
 cli.add_command(check_command)
 
-from core.security.cli_auth import user_group  # noqa: E402
+from core.security.cli_auth import role_group, user_group  # noqa: E402
 
 cli.add_command(user_group)
+cli.add_command(role_group)

@@ -214,3 +214,62 @@ def test_implied_roles_are_expanded_transitively():
     assert book.expand(["custom.boss"]) == {"custom.boss", "a.manager", "a.user"}
     assert book.permissions(["custom.boss"]) == {"a.x.read", "a.x.delete"}
     assert book.expand(["ghost"]) == frozenset()
+
+
+@pytest.fixture
+def run(monkeypatch):
+    from flask.cli import ScriptInfo
+
+    from core.cli import cli
+
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+
+    def invoke(app, *args):
+        return app.test_cli_runner().invoke(cli, list(args), obj=ScriptInfo(create_app=lambda: app))
+
+    return invoke
+
+
+def test_roles_are_listed_created_and_assigned_from_the_command_line(world, run):
+    import json
+
+    app, ids, GammaDoc, _ = world
+    listed = json.loads(run(app, "roles", "list", "--json").output)
+    manager = next(r for r in listed if r["name"] == "gamma.manager")
+    assert manager["implies"] == ["gamma.user"]
+    assert "gamma.doc.read" in manager["permissions"]
+    assert "gamma.doc.delete" in manager["permissions"]
+
+    made = run(
+        app, "roles", "create", "custom.lead", "--label", "Lead", "--implies", "gamma.manager"
+    )
+    assert made.exit_code == 0, made.output
+    given = run(app, "user", "roles", "nobody", "custom.lead")
+    assert given.exit_code == 0, given.output
+    assert given.output.strip() == "custom.lead"
+    assert visible(app, "nobody", ids, GammaDoc) == ["d1", "d2"]
+    assert run(app, "user", "roles", "nobody", "--clear").output.strip() == "-"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("Boss", "--label", "B", "--implies", "gamma.user"), "custom. followed by"),
+        (("custom.x1", "--label", "B", "--implies", "gamma.ghost"), "no role named gamma.ghost"),
+        (("custom.x2", "--label", "B", "--implies", "custom.x2"), "cannot include itself"),
+    ],
+)
+def test_bad_custom_roles_are_refused(world, run, args, message):
+    app, _ids, _, _ = world
+    result = run(app, "roles", "create", *args)
+    assert result.exit_code == 1
+    assert message in result.output
+    with app.extensions["tessera.db"].new_session() as session:
+        assert session.scalars(select(CustomRole)).all() == []
+
+
+def test_assigning_an_unknown_role_from_the_command_line_fails(world, run):
+    app, _ids, _, _ = world
+    result = run(app, "user", "roles", "alice", "gamma.wizard")
+    assert result.exit_code == 1
+    assert "gamma.wizard" in result.output

@@ -30,6 +30,12 @@ CUSTOM_PREFIX = "custom."
 MSG_DENIED = _l("You are not allowed to do this (%(permission)s).")
 MSG_NOT_FOUND = _l("This record does not exist, or you may not see it.")
 MSG_UNKNOWN_ROLE = _l("There is no role named %(role)s.")
+MSG_CUSTOM_NAME = _l(
+    "A custom role is named custom. followed by 2 to 40 lower-case letters, digits or _."
+)
+MSG_ROLE_EXISTS = _l("A role named %(role)s exists already.")
+MSG_ROLE_CYCLE = _l("A role cannot include itself, directly or through others.")
+MSG_IMPLIES_NOTHING = _l("A custom role must include at least one role.")
 
 ANONYMOUS = Principal(user_id=None)
 
@@ -142,6 +148,47 @@ def assign_roles(session: Session, user_id: int, roles: Iterable[str], book: Rol
             record_id=user_id,
             changes={"roles": [sorted(current), sorted(wanted)]},
         )
+
+
+def load_book(session: Session) -> RoleBook:
+    """Every role of the installed addons and the custom ones (inside an app context)."""
+    from core.registry import get_registry
+
+    return RoleBook.load(session, get_registry().collect("core_register_roles"))
+
+
+def create_custom_role(
+    session: Session, name: str, label: str, implies: Iterable[str], description: str | None = None
+) -> CustomRole:
+    """A role combining others (a new role, so it cannot close a cycle but on itself).
+
+    Refused with every problem at once: a bad or taken name, unknown roles, no label.
+    """
+    import re
+
+    from core.schemas import MSG_REQUIRED, Refusals
+
+    book = load_book(session)
+    implied = list(dict.fromkeys(implies))
+    refusals = Refusals()
+    if not re.fullmatch(r"custom\.[a-z0-9_]{2,40}", name or ""):
+        refusals.add("name", MSG_CUSTOM_NAME)
+    elif name in book:
+        refusals.add("name", MSG_ROLE_EXISTS, role=name)
+    if not implied:
+        refusals.add("implies", MSG_IMPLIES_NOTHING)
+    for role in implied:
+        if role == name:
+            refusals.add("implies", MSG_ROLE_CYCLE)
+        elif role not in book:
+            refusals.add("implies", MSG_UNKNOWN_ROLE, role=role)
+    if not (label or "").strip() or len(label) > 255:
+        refusals.add("label", MSG_REQUIRED)
+    refusals.raise_any()
+    row = CustomRole(name=name, label=label.strip(), implies=implied, description=description)
+    session.add(row)
+    session.flush()
+    return row
 
 
 # --------------------------------------------------------------------------- rules

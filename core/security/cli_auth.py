@@ -113,3 +113,70 @@ def user_sessions(login):
         click.echo(_("No active session."))
     for short_id, seen, ends, ip, agent in rows:
         click.echo(f"{short_id}  {_when(seen)}  {_when(ends)}  {ip or '-'}  {agent or '-'}")
+
+
+@user_group.command("roles")
+@click.argument("login")
+@click.argument("roles", nargs=-1)
+@click.option("--clear", is_flag=True, help="Take every role away.")
+def user_roles(login, roles, clear):
+    """Show LOGIN's roles, or make ROLES exactly the roles LOGIN holds."""
+    from sqlalchemy import select
+
+    from core.security.access import assign_roles, load_book
+    from core.security.models import UserRole
+
+    def change(session):
+        user = accounts.user_by_login(session, login)
+        if roles or clear:
+            assign_roles(session, user.id, roles, load_book(session))
+        return sorted(session.scalars(select(UserRole.role).where(UserRole.user_id == user.id)))
+
+    held = _atomic(change)
+    click.echo(", ".join(held) or "-")
+
+
+role_group = AppGroup("roles", help="List roles and combine them into custom roles.")
+
+
+@role_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def roles_list(as_json):
+    """Every role: name, label, the roles it includes and what it grants."""
+    import json
+
+    from core.security.access import load_book
+
+    def listing(session):
+        book = load_book(session)
+        return [
+            {
+                "name": role.name,
+                "label": str(role.label),
+                "implies": list(role.implies),
+                "permissions": sorted(book.permissions([role.name])),
+            }
+            for role in sorted(book.roles.values(), key=lambda r: r.name)
+        ]
+
+    rows = _atomic(listing)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        implies = ", ".join(row["implies"]) or "-"
+        click.echo(f"{row['name']:<28} {row['label']}  [{implies}]")
+
+
+@role_group.command("create")
+@click.argument("name")
+@click.option("--label", required=True, help="The name people read.")
+@click.option("--implies", required=True, help="Comma list of the roles it includes.")
+@click.option("--description", default=None)
+def roles_create(name, label, implies, description):
+    """Create the custom role NAME (custom.<slug>) from existing roles."""
+    from core.security.access import create_custom_role
+
+    chosen = [part.strip() for part in implies.split(",") if part.strip()]
+    _atomic(lambda session: create_custom_role(session, name, label, chosen, description))
+    click.echo(_("Role %(name)s created.", name=name))
