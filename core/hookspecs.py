@@ -90,17 +90,71 @@ class RecordRule:
 
 
 @dataclass(frozen=True)
+class ViewField:
+    """A field a generic screen shows: the model attribute (a column or a many-to-one
+    relationship) and its label. ``choices`` labels the values of an enum column."""
+
+    name: str
+    label: Any
+    choices: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class ViewFilter:
+    """A named filter of a list (``Customers``): a condition on the model."""
+
+    name: str
+    label: Any
+    condition: Callable[[], Any]
+
+
+@dataclass(frozen=True)
+class ModelView:
+    """The screens of one model, from one declaration: list (paging, sorting, search,
+    filters) and form (read, edit, create), all through the access layer.
+
+    ``name`` is ``<addon>.<slug>`` and gives the URL ``/<addon>/<slug>/``. ``create``
+    and ``update`` are the addon's service functions (``create(session, data)``,
+    ``update(session, id, data)``); they validate and raise BusinessError. A view
+    without them is read-only.
+    """
+
+    name: str
+    model: type
+    label: Any
+    fields: tuple[ViewField, ...]
+    list_columns: tuple[str, ...]
+    form_fields: tuple[str, ...]
+    search_fields: tuple[str, ...] = ()
+    filters: tuple[ViewFilter, ...] = ()
+    default_order: str = "id"
+    create: Callable[..., Any] | None = None
+    update: Callable[..., Any] | None = None
+    page_size: int = 80
+
+    @property
+    def addon(self) -> str:
+        return self.name.split(".", 1)[0]
+
+    @property
+    def slug(self) -> str:
+        return self.name.split(".", 1)[1]
+
+
+@dataclass(frozen=True)
 class MenuItem:
     """One entry of the menu tree. Top-level entries (no ``parent``) are apps.
 
-    ``endpoint`` is a Flask endpoint; ``permission`` hides the entry from users who
-    lack it; entries with no reachable child and no endpoint are hidden too.
+    ``endpoint`` is a Flask endpoint, or ``view`` the name of a generic ModelView;
+    ``permission`` hides the entry from users who lack it; entries with no reachable
+    child and no target are hidden too.
     """
 
     id: str
     label: Any
     parent: str | None = None
     endpoint: str | None = None
+    view: str | None = None
     sequence: int = 100
     permission: str | None = None
     icon: str | None = None
@@ -192,6 +246,15 @@ def core_register_record_rules() -> list[RecordRule]:
 
     Rules may name any resource, also another addon's (sales limits who sees which
     partners). Core adds the company rule to every company-owned model by itself.
+    """
+
+
+@hookspec
+def core_register_views() -> list[ModelView]:
+    """Return the generic screens (list and form) of this addon's models.
+
+    Core serves them under ``/<addon>/<slug>/`` for users whose roles grant the model's
+    ``<resource>.read``; rules and protected fields apply as everywhere else.
     """
 
 

@@ -14,8 +14,21 @@ class MenuNode:
     children: list[MenuNode] = field(default_factory=list)
 
     @property
+    def url(self) -> str | None:
+        """Where the entry leads: its endpoint, or the list of its generic view."""
+        from flask import url_for
+
+        if self.item.endpoint:
+            return url_for(self.item.endpoint)
+        if self.item.view:
+            from core.views.screens import view_url
+
+            return view_url(self.item.view)
+        return None
+
+    @property
     def reachable(self) -> bool:
-        return bool(self.item.endpoint) or any(c.reachable for c in self.children)
+        return bool(self.item.endpoint or self.item.view) or any(c.reachable for c in self.children)
 
 
 def menu_tree(permissions: set[str] | None) -> list[MenuNode]:

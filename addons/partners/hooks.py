@@ -6,11 +6,23 @@ here registers the partners tables in the shared metadata.
 
 from __future__ import annotations
 
+from addons.partners.menus import MENUS
 from addons.partners.messages import _l
 from addons.partners.models import PARTNER_SEQUENCE  # also registers the partners_* tables
 from addons.partners.security import PERMISSIONS, ROLES
-from core.hookspecs import Permission, Role, SequenceDef
+from addons.partners.views import VIEWS
+from core.hookspecs import MenuItem, ModelView, Permission, Role, SequenceDef
 from core.plugins import hookimpl
+
+
+@hookimpl
+def core_register_views() -> list[ModelView]:
+    return list(VIEWS)
+
+
+@hookimpl
+def core_register_menus() -> list[MenuItem]:
+    return list(MENUS)
 
 
 @hookimpl

@@ -10,10 +10,12 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from addons.products import security, services
+from addons.products.menus import MENUS
 from addons.products.messages import SEQUENCE_PRODUCT
 from addons.products.models import UomKind
 from addons.products.services import StandardCategory, StandardUnit
-from core.hookspecs import AddonEvent, Permission, Role, SequenceDef
+from addons.products.views import VIEWS
+from core.hookspecs import AddonEvent, MenuItem, ModelView, Permission, Role, SequenceDef
 from core.i18n import N_
 from core.plugins import hookimpl
 
@@ -93,3 +95,13 @@ def products_convert_quantity(
     quantity: Decimal, from_uom_id: int, to_uom_id: int, session: Session
 ) -> Decimal | None:
     return services.convert_quantity(session, quantity, from_uom_id, to_uom_id)
+
+
+@hookimpl
+def core_register_views() -> list[ModelView]:
+    return list(VIEWS)
+
+
+@hookimpl
+def core_register_menus() -> list[MenuItem]:
+    return list(MENUS)

@@ -1,0 +1,240 @@
+"""List and form screens of every declared ModelView, under ``/<addon>/<slug>/``.
+
+Every read goes through ``current_access()`` (permissions, record rules, protected
+fields); every write goes to the addon's service function in one transaction, and a
+BusinessError comes back as messages beside the fields, with nothing written.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from sqlalchemy import Boolean, Enum, Integer, Numeric, String, Text
+from sqlalchemy.types import TypeDecorator
+
+from core import db
+from core.db import Base
+from core.hookspecs import ModelView, ViewField
+from core.i18n import lazy_gettext as _l
+from core.registry import get_registry
+from core.schemas import BusinessError
+from core.security.access import AccessDenied, current_access
+from core.views.display import record_name, show
+from core.views.query import ListRequest, load_page, visible_columns
+
+blueprint = Blueprint("views", __name__)
+
+MSG_SAVED = _l("Saved.")
+MSG_CREATED = _l("Created.")
+MAX_CHOICES = 500
+
+
+def registered_views() -> dict[str, ModelView]:
+    return {view.name: view for view in get_registry().collect("core_register_views")}
+
+
+def find_view(addon: str, slug: str) -> ModelView:
+    view = registered_views().get(f"{addon}.{slug}")
+    if view is None:
+        abort(404)
+    return view
+
+
+def view_url(name: str, **args: Any) -> str:
+    addon, slug = name.split(".", 1)
+    return url_for("core.views.list_records", addon=addon, slug=slug, **args)
+
+
+# --------------------------------------------------------------------------- list
+
+
+@blueprint.get("/<addon>/<slug>/")
+@login_required
+def list_records(addon: str, slug: str):
+    view = find_view(addon, slug)
+    access = current_access()
+    wanted = ListRequest.from_args(request.args, view)
+    page = load_page(db.session(), view, access, wanted)
+    return render_template(
+        "core/views/list.html",
+        view=view,
+        page=page,
+        specs=_specs(view),
+        show=show,
+        can_create=view.create is not None and access.can_do(view.model, "create"),
+        link=_list_link(view, wanted),
+    )
+
+
+def _list_link(view: ModelView, current: ListRequest):
+    """A URL of this list with some of its parameters changed."""
+
+    def link(**changes: Any) -> str:
+        params = {
+            "q": current.search or None,
+            "f": list(current.filters) or None,
+            "sort": current.sort,
+            "desc": "1" if current.descending else None,
+            "archived": "1" if current.archived else None,
+            "page": current.page,
+        }
+        params.update(changes)
+        return view_url(view.name, **{k: v for k, v in params.items() if v not in (None, "")})
+
+    return link
+
+
+# --------------------------------------------------------------------------- forms
+
+
+@blueprint.route("/<addon>/<slug>/new", methods=["GET", "POST"])
+@login_required
+def create_record(addon: str, slug: str):
+    view = find_view(addon, slug)
+    access = current_access()
+    if view.create is None:
+        abort(404)
+    access.require(f"{view.model.__resource__}.create")
+    values: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        values = _form_data(view)
+        session = db.session()
+        try:
+            record = view.create(session, values)
+            session.flush()
+            access.check(session, record, "create")
+            session.commit()
+        except BusinessError as error:
+            session.rollback()
+            errors = error.messages
+        else:
+            flash(str(MSG_CREATED), "success")
+            return redirect(url_for(".edit_record", addon=addon, slug=slug, record_id=record.id))
+    return _render_form(view, None, values, errors, editable=True)
+
+
+@blueprint.route("/<addon>/<slug>/<int:record_id>", methods=["GET", "POST"])
+@login_required
+def edit_record(addon: str, slug: str, record_id: int):
+    view = find_view(addon, slug)
+    access = current_access()
+    session = db.session()
+    record = access.get(session, view.model, record_id)
+    editable = view.update is not None and access.can_do(view.model, "write")
+    values = {name: _current_value(record, name) for name in view.form_fields}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        if not editable:
+            raise AccessDenied(f"{view.model.__resource__}.write")
+        access.get(session, view.model, record_id, "write")
+        values = _form_data(view)
+        try:
+            view.update(session, record_id, values)
+            session.flush()
+            access.check(session, record, "write")
+            session.commit()
+        except BusinessError as error:
+            session.rollback()
+            errors = error.messages
+        else:
+            flash(str(MSG_SAVED), "success")
+            return redirect(request.path)
+    return _render_form(view, record, values, errors, editable=editable)
+
+
+def _render_form(view: ModelView, record, values, errors, *, editable: bool):
+    access = current_access()
+    fields = visible_columns(view, access, view.form_fields)
+    widgets = [_widget(view, name) for name in fields]
+    status = 422 if errors else 200
+    return render_template(
+        "core/views/form.html",
+        view=view,
+        record=record,
+        widgets=widgets,
+        values=values,
+        errors=errors,
+        editable=editable,
+        title=record_name(record) if record else None,
+    ), status
+
+
+def _form_data(view: ModelView) -> dict[str, Any]:
+    """The submitted form fields, limited to the view's form fields; checkboxes as booleans."""
+    data: dict[str, Any] = {}
+    for name in view.form_fields:
+        column = view.model.__table__.columns.get(name)
+        if column is not None and isinstance(column.type, Boolean):
+            data[name] = name in request.form
+        elif name in request.form:
+            data[name] = request.form.get(name, "")
+    return data
+
+
+def _current_value(record, name: str) -> Any:
+    value = getattr(record, name, None)
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+# --------------------------------------------------------------------------- widgets
+
+
+def _specs(view: ModelView) -> dict[str, ViewField]:
+    return {f.name: f for f in view.fields}
+
+
+def _widget(view: ModelView, name: str) -> dict[str, Any]:
+    """How to edit field ``name``: kind, label, limits, and choices where there are any."""
+    spec = _specs(view).get(name) or ViewField(name, name)
+    column = view.model.__table__.columns.get(name)
+    widget: dict[str, Any] = {
+        "name": name,
+        "label": spec.label,
+        "kind": "text",
+        "required": column is not None
+        and not column.nullable
+        and column.default is None
+        and not column.primary_key,
+    }
+    if column is None:
+        return widget
+    kind = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
+    if column.foreign_keys:
+        widget.update(kind="reference", choices=_reference_choices(column))
+    elif isinstance(kind, Boolean):
+        widget.update(kind="checkbox", required=False)
+    elif isinstance(kind, Enum):
+        labels = dict(spec.choices)
+        widget.update(kind="select", choices=[(v, labels.get(v, v)) for v in kind.enums])
+    elif isinstance(kind, Numeric):
+        widget.update(kind="number")
+    elif isinstance(kind, Integer):
+        widget.update(kind="integer")
+    elif isinstance(kind, Text):
+        widget.update(kind="textarea")
+    elif isinstance(kind, String) and kind.length:
+        widget.update(maxlength=kind.length)
+    return widget
+
+
+def _reference_choices(column) -> list[tuple[int, str]] | None:
+    """Records the user may pick for a many-to-one field (None: too many, type the id)."""
+    target_table = next(iter(column.foreign_keys)).column.table
+    target = next((m.class_ for m in Base.registry.mappers if m.local_table is target_table), None)
+    access = current_access()
+    resource = getattr(target, "__resource__", None)
+    if target is None or resource is None or not access.can(f"{resource}.read"):
+        return None
+    rows = db.session().scalars(access.select(target).limit(MAX_CHOICES + 1)).all()
+    if len(rows) > MAX_CHOICES:
+        return None
+    return sorted(((row.id, record_name(row)) for row in rows), key=lambda pair: pair[1])
+
+
+def init_app(app) -> None:
+    app.register_blueprint(blueprint, name_prefix="core")
+    app.jinja_env.globals["view_url"] = view_url
