@@ -40,6 +40,7 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_TIMEZONE": "Asia/Shanghai",
     "DEFAULT_CURRENCY": "CNY",
     # Web.
+    "SYSTEM_NAME": "Tessera",  # the name in the navbar and page titles
     # SECRET_KEY has no default: one is made per instance (instance_secret_key below).
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,

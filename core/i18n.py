@@ -17,7 +17,15 @@ from pathlib import Path
 
 from babel import Locale, support
 from babel.messages import mofile, pofile
-from flask import Flask, current_app, g, has_app_context, has_request_context, request
+from flask import (
+    Flask,
+    current_app,
+    g,
+    has_app_context,
+    has_request_context,
+    request,
+    session,
+)
 from flask_babel import Babel, Domain, get_locale, refresh
 
 CHINESE = "zh_Hans_CN"
@@ -99,14 +107,18 @@ def select_locale() -> str:
     """The language for this request, job or command.
 
     Order: the language set for this context (the logged-in user's, or a job's),
-    then the browser's Accept-Language, then the deployment default. Outside a
-    request (the CLI) the terminal's LANG decides, English when it says nothing.
+    then the one chosen in this browser's session (the login page's switch), then
+    the browser's Accept-Language, then the deployment default. Outside a request
+    (the CLI) the terminal's LANG decides, English when it says nothing.
     """
     chosen = normalise_language(g.get("language")) if has_app_context() else None
     if chosen:
         return chosen
     languages = current_app.config.get("LANGUAGES", [CHINESE, ENGLISH])
     if has_request_context():
+        chosen = normalise_language(session.get("language"))
+        if chosen in languages:
+            return chosen
         for value, _quality in request.accept_languages:
             name = normalise_language(value)
             if name in languages:

@@ -1,17 +1,35 @@
-"""Core's own screens: health check, login, logout, home (the apps a user has), apps."""
+"""Core's own screens: health check, login, logout, home (the apps a user has), apps.
+
+Also the app shell every page shares (core/base.html): the system name, the apps menu of the
+current user, the language choices; and the security headers of every response.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from core import db
 from core.addons import addon_text, state_label
 from core.i18n import lazy_gettext as _l
-from core.menus import menu_tree
+from core.menus import MenuNode, menu_tree
 from core.registry import get_registry
 from core.schemas import BusinessError
 from core.security import auth
@@ -25,8 +43,15 @@ blueprint = Blueprint(
     static_url_path="/static/core",
 )
 
+T = TypeVar("T")
+
 MSG_BAD_LOGIN = _l("Wrong login or password.")
 MSG_LOGGED_OUT = _l("You have logged out.")
+
+# The browser session's language before login (anonymous choice on the login page).
+LANGUAGE_KEY = "language"
+# Each language by its own name: a reader looks for the language they read, so never translated.
+LANGUAGE_NAMES = {"zh_Hans_CN": "简体中文", "en": "English"}
 
 
 @blueprint.get("/healthz")
@@ -44,7 +69,9 @@ def health():
 def login():
     if request.method == "POST":
         login_name = request.form.get("login", "")[:64]
-        outcome = auth.password_login(login_name, request.form.get("password", "")[:256])
+        outcome = keeping_language(
+            lambda: auth.password_login(login_name, request.form.get("password", "")[:256])
+        )
         if outcome.result == auth.THROTTLED:
             flash(auth.throttled_message(), "danger")
             return render_template("core/login.html", login=login_name), 429
@@ -72,9 +99,7 @@ def logout():
 @blueprint.get("/")
 @login_required
 def home():
-    access = current_access()
-    granted = None if access.principal.is_superuser else access.principal.permissions
-    return render_template("core/home.html", apps=menu_tree(granted))
+    return render_template("core/home.html", apps=reachable_apps())
 
 
 @blueprint.get("/apps")
@@ -90,9 +115,89 @@ def _safe_next(target: str | None) -> str:
     return url_for("core.home")
 
 
+def keeping_language(login_step: Callable[[], T]) -> T:
+    """Run ``login_step`` (it clears Flask's cookie session), keeping the language chosen before.
+
+    A language the user has set on their account still wins (``g.language``).
+    """
+    chosen = session.get(LANGUAGE_KEY)
+    outcome = login_step()
+    if chosen and LANGUAGE_KEY not in session:
+        session[LANGUAGE_KEY] = chosen
+    return outcome
+
+
+# --------------------------------------------------------------------------- app shell
+
+
+def reachable_apps() -> list[MenuNode]:
+    """The apps (top-level menus) the current user may reach, with their entries."""
+    access = current_access()
+    granted = None if access.principal.is_superuser else access.principal.permissions
+    return menu_tree(granted)
+
+
+def _shell_menu() -> list[MenuNode]:
+    """The navbar's apps, built once per request and only when a page shows the navbar."""
+    if not current_user.is_authenticated:
+        return []
+    if "shell_menu" not in g:
+        try:
+            g.shell_menu = reachable_apps()
+        except SQLAlchemyError:
+            # The error page of a failed database must still render: without the menu.
+            g.shell_menu = []
+    return g.shell_menu
+
+
+def _is_current(url: str | None) -> bool:
+    """Whether ``url`` (a menu entry's) is the page shown, or a list holding it."""
+    if not url:
+        return False
+    path = request.path
+    return path == url or (url.endswith("/") and url != "/" and path.startswith(url))
+
+
+def _active_app(apps: list[MenuNode]) -> str | None:
+    """The id of the app holding the page being shown, to highlight it in the navbar."""
+    for app in apps:
+        stack = list(app.children)
+        while stack:
+            node = stack.pop()
+            if _is_current(node.url):
+                return app.item.id
+            stack.extend(node.children)
+    return None
+
+
+def _back_here() -> str:
+    """Where to come back to after a POST from this page (a language switch)."""
+    rule = request.url_rule
+    if request.method == "GET" or rule is None:
+        return request.full_path.rstrip("?")
+    if rule.methods and "GET" in rule.methods:
+        return request.path
+    return url_for("core.home")
+
+
+def shell_context() -> dict[str, Any]:
+    """What core/base.html needs on every page (registered as a context processor)."""
+    languages = current_app.config.get("LANGUAGES") or list(LANGUAGE_NAMES)
+    return {
+        "system_name": current_app.config.get("SYSTEM_NAME") or "Tessera",
+        "shell_menu": _shell_menu,
+        "active_app": _active_app,
+        "is_current": _is_current,
+        "back_here": _back_here,
+        "language_choices": [(code, LANGUAGE_NAMES.get(code, code)) for code in languages],
+    }
+
+
+# No inline script, style element or event handler anywhere: scripts load with <script src>.
+# data: images are Bootstrap's own icons (select arrow, close button) drawn in its stylesheet.
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
-    "form-action 'self'; object-src 'none'",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
@@ -112,9 +217,11 @@ def init_app(app) -> None:
     app.jinja_env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
     app.jinja_env.globals.update(
         current_language=lambda: str(get_locale() or "en").replace("_", "-"),
+        current_locale=lambda: str(get_locale() or "en"),
         state_label=state_label,
         addon_text=addon_text,
     )
+    app.context_processor(shell_context)
 
     @app.after_request
     def _security_headers(response):

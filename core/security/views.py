@@ -1,7 +1,8 @@
 """A user's own account screens, the login's second step, and the API token endpoint.
 
-``/account``: password, two-factor login, recovery codes, sessions, API tokens (blueprint
-``core.account``). ``/login/second-factor``: the code after the password (``core.signin``).
+``/account``: password, two-factor login, recovery codes, sessions, API tokens, the language
+pages are shown in (blueprint ``core.account``). ``/login/second-factor``: the code after the
+password (``core.signin``).
 ``POST /api/v1/auth/tokens``: a bearer token for a login and password (``core.auth_api``).
 Each action is one transaction, committed here; the rules live in the services.
 """
@@ -9,11 +10,13 @@ Each action is one transaction, committed here; the rules live in the services.
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     Flask,
     abort,
+    current_app,
     flash,
     g,
     jsonify,
@@ -22,11 +25,13 @@ from flask import (
     request,
     url_for,
 )
+from flask import session as cookie_session
 from flask_login import current_user, login_required
 from marshmallow import fields
 
 from core import db
 from core.i18n import lazy_gettext as _l
+from core.i18n import normalise_language
 from core.schemas import (
     GENERAL,
     MSG_NOT_INTEGER,
@@ -40,7 +45,7 @@ from core.schemas import (
 from core.security import accounts, audit, auth, csrf, sessions, throttle, tokens, totp
 from core.security.passwords import MAX_LENGTH
 from core.security.users import User
-from core.web import _safe_next
+from core.web import LANGUAGE_KEY, _safe_next, keeping_language
 
 MSG_PASSWORD_CHANGED = _l("Your password was changed; your other sessions have ended.")
 MSG_TWO_FACTOR_ON = _l("Two-factor login is on.")
@@ -296,6 +301,32 @@ def token_revoke(token_id: int):
     return redirect(url_for("core.account.token_list"))
 
 
+@account.post("/language")
+def language():
+    """Show pages in another language, then go back to the page the switch was on.
+
+    Kept on the user's account; before login, in this browser's session (the login page).
+    """
+    chosen = request.form.get("language", "")[:16]
+    if normalise_language(chosen) != chosen or chosen not in current_app.config["LANGUAGES"]:
+        abort(400)
+    if current_user.is_authenticated:
+        with db.transaction() as session:
+            _me(session).language = chosen
+    else:
+        cookie_session[LANGUAGE_KEY] = chosen
+    return redirect(_back_to(request.form.get("next")))
+
+
+def _back_to(target: str | None) -> str:
+    """``target`` if it is a path of this site, else the referring page's, else home."""
+    if not target and request.referrer:
+        referrer = urlsplit(request.referrer)
+        if referrer.netloc == request.host:
+            target = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return _safe_next(target)
+
+
 # --------------------------------------------------------------------------- second step
 
 
@@ -308,7 +339,7 @@ def second_factor():
         if not waiting:
             return redirect(url_for("core.login"))
         return render_template("core/account/second_factor.html", next=target)
-    outcome = auth.second_step_login(_form("code", 64))
+    outcome = keeping_language(lambda: auth.second_step_login(_form("code", 64)))
     if outcome.result == auth.NO_PENDING_LOGIN:
         flash(str(MSG_LOG_IN_AGAIN), "danger")
         return redirect(url_for("core.login"))
