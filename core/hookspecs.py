@@ -97,6 +97,9 @@ class ViewField:
     name: str
     label: Any
     choices: tuple[tuple[str, Any], ...] = ()
+    # None: required when the column is NOT NULL without a default; False when the
+    # service fills it in (a code from a sequence), True to insist.
+    required: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -203,3 +203,9 @@ def test_home_links_to_the_declared_screens(admin_client):
     page = admin_client.get("/", headers=EN).get_data(as_text=True)
     assert 'href="/partners/partner/"' in page
     assert 'href="/products/product/"' in page
+
+
+def test_codes_filled_by_a_sequence_are_not_marked_required(admin_client):
+    page = admin_client.get("/partners/partner/new", headers=EN).get_data(as_text=True)
+    assert re.search(r'for="field-code">Code</label>', page)
+    assert re.search(r'for="field-name">Name \*</label>', page)

@@ -10,7 +10,7 @@ from core.hookspecs import ModelView, ViewField, ViewFilter
 KINDS = (("company", _l("Company")), ("person", _l("Person")))
 
 PARTNER_FIELDS = (
-    ViewField("code", _l("Code")),
+    ViewField("code", _l("Code"), required=False),  # taken from the sequence when blank
     ViewField("name", _l("Name")),
     ViewField("kind", _l("Kind"), choices=KINDS),
     ViewField("parent_id", _l("Company")),

@@ -14,7 +14,7 @@ TYPES = (
 )
 
 PRODUCT_FIELDS = (
-    ViewField("code", _l("Code")),
+    ViewField("code", _l("Code"), required=False),  # taken from the sequence when blank
     ViewField("name", _l("Name")),
     ViewField("type", _l("Type"), choices=TYPES),
     ViewField("barcode", _l("Barcode")),

@@ -195,10 +195,14 @@ def _widget(view: ModelView, name: str) -> dict[str, Any]:
         "name": name,
         "label": spec.label,
         "kind": "text",
-        "required": column is not None
-        and not column.nullable
-        and column.default is None
-        and not column.primary_key,
+        "required": spec.required
+        if spec.required is not None
+        else (
+            column is not None
+            and not column.nullable
+            and column.default is None
+            and not column.primary_key
+        ),
     }
     if column is None:
         return widget
