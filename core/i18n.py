@@ -46,6 +46,21 @@ LOCALE_ALIASES = {
 }
 
 
+class TranslatedError(Exception):
+    """An error whose text is a lazy message with ``%(name)s`` parameters.
+
+    The text is rendered when shown, in the reader's language at that moment.
+    """
+
+    def __init__(self, message, **params) -> None:
+        self.message = message
+        self.params = params
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return str(self.message) % self.params
+
+
 def normalise_language(value: str | None) -> str | None:
     """Map what browsers, users and terminals say (``zh-CN``, ``zh_CN.UTF-8``) to a catalogue."""
     if not value:

@@ -20,6 +20,7 @@ from types import ModuleType
 
 import pluggy
 
+from core.i18n import TranslatedError
 from core.i18n import lazy_gettext as _l
 
 PROJECT = "tessera"
@@ -37,16 +38,8 @@ MSG_IMPORT = _l("addon %(addon)s failed to import: %(error)s")
 MSG_UNKNOWN = _l("no addon is named %(addon)s")
 
 
-class AddonError(Exception):
-    """A problem with an addon, carrying a translatable message and its parameters."""
-
-    def __init__(self, message, **params) -> None:
-        self.message = message
-        self.params = params
-        super().__init__(message)
-
-    def __str__(self) -> str:
-        return str(self.message) % self.params
+class AddonError(TranslatedError):
+    """A problem with an addon: a translatable message and its parameters."""
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import Column, Table, event
 from sqlalchemy.types import Text, TypeDecorator
 
+from core.i18n import TranslatedError
 from core.i18n import lazy_gettext as _l
 
 if TYPE_CHECKING:
@@ -58,16 +59,8 @@ MSG_NO_APP = _l("encrypted columns are read and written inside a Tessera app con
 MSG_NO_CONTEXT = _l("an EncryptedText type used outside a table column needs context=")
 
 
-class CryptoError(Exception):
-    """A problem with keys or ciphertexts, carrying a translatable message and parameters."""
-
-    def __init__(self, message, **params) -> None:
-        self.message = message
-        self.params = params
-        super().__init__(message)
-
-    def __str__(self) -> str:
-        return str(self.message) % self.params
+class CryptoError(TranslatedError):
+    """A problem with keys or ciphertexts: a translatable message and its parameters."""
 
 
 class DecryptionError(CryptoError):
