@@ -52,11 +52,13 @@ def create_app(
 def _register_blueprints(app: Flask, catalog) -> None:
     """Blueprints of every discovered addon, installed or not: Flask wants routes up front."""
     from core import web
+    from core.api import resources
     from core.views import screens
 
     web.init_app(app)
     app.register_blueprint(web.blueprint)
     screens.init_app(app)
+    resources.init_app(app)
     everything = make_plugin_manager(catalog, catalog.names())
     for plugin_name, plugin in everything.list_name_plugin():
         impl = getattr(plugin, "core_register_blueprints", None)

@@ -134,6 +134,8 @@ class ModelView:
     create: Callable[..., Any] | None = None
     update: Callable[..., Any] | None = None
     page_size: int = 80
+    # The REST resource: "partners" serves /api/v1/partners (None: no API).
+    api: str | None = None
 
     @property
     def addon(self) -> str:

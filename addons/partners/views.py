@@ -63,6 +63,7 @@ PARTNERS = ModelView(
     default_order="name",
     create=services.create_partner,
     update=services.update_partner,
+    api="partners",
 )
 
 VIEWS = (PARTNERS,)

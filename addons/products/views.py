@@ -60,6 +60,7 @@ PRODUCTS = ModelView(
     default_order="name",
     create=services.create_product,
     update=services.update_product,
+    api="products",
 )
 
 VIEWS = (PRODUCTS,)
