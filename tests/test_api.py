@@ -137,3 +137,28 @@ def test_rules_protected_fields_and_companies_apply(app, client):
     refused = client.post("/api/v1/partners", headers=reader, json={"name": "x", "kind": "company"})
     assert refused.status_code == 403
     assert client.get("/api/v1/partners", headers=reader).status_code == 403
+
+
+def test_openapi_describes_the_installed_resources_and_is_valid(client):
+    from openapi_spec_validator import validate
+
+    auth = bearer(client)
+    spec = client.get("/api/v1/openapi.json", headers=auth).json
+    validate(spec)
+    assert {"/api/v1/partners", "/api/v1/partners/{id}", "/api/v1/products"} <= set(spec["paths"])
+    partner = spec["components"]["schemas"]["Partner"]["properties"]
+    assert partner["name"] == {"type": "string", "maxLength": 255}
+    assert partner["credit_limit"]["type"] == "string"
+    assert "patch" in spec["paths"]["/api/v1/partners/{id}"]
+
+
+@pytest.mark.addons("partners")
+def test_openapi_follows_what_is_installed(client):
+    spec = client.get("/api/v1/openapi.json", headers=bearer(client)).json
+    assert "/api/v1/partners" in spec["paths"] and "/api/v1/products" not in spec["paths"]
+
+
+def test_openapi_descriptions_follow_the_callers_language(client):
+    auth = {**bearer(client), "Accept-Language": "zh-CN"}
+    spec = client.get("/api/v1/openapi.json", headers=auth).json
+    assert spec["paths"]["/api/v1/partners"]["get"]["summary"] == "列出 Partner"

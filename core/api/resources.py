@@ -32,13 +32,14 @@ MSG_NOT_AN_OBJECT = _l("The request body must be a JSON object.")
 MSG_STALE = _l("This record was changed by someone else; read it again, then retry.")
 
 
-def _resources() -> dict[str, ModelView]:
+def resources() -> dict[str, ModelView]:
+    """The installed resources by API path."""
     views = get_registry().collect("core_register_views")
     return {view.api: view for view in views if view.api}
 
 
 def _resource(path: str) -> ModelView:
-    view = _resources().get(path.strip("/"))
+    view = resources().get(path.strip("/"))
     if view is None:
         abort(404)
     return view
@@ -153,4 +154,6 @@ def update(path: str):
 
 
 def init_app(app) -> None:
+    from core.api import openapi  # noqa: F401  (adds /api/v1/openapi.json to the blueprint)
+
     app.register_blueprint(blueprint, name_prefix="core")
