@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from babel import Locale, support
+from babel import support
 from babel.messages import mofile, pofile
 from flask import (
     Flask,
@@ -153,11 +153,6 @@ def select_timezone() -> str:
 
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
-
-
-def language_label(code: str) -> str:
-    """A language's own name (简体中文, English) for language pickers."""
-    return Locale.parse(code).get_display_name(code) or code
 
 
 @contextmanager

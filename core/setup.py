@@ -85,10 +85,7 @@ def new_revision(app: Flask, name: str, message: str) -> str:
         # Only the addon and what it needs: other addons' heads are irrelevant here.
         closure = [catalog[n] for n in catalog.closure([name])]
         config = migrations.alembic_config(closure, connection)
-        config.attributes["include_name"] = _prefix_filter(name)
-        config.attributes["include_object"] = lambda obj, n, type_, r, c: (
-            type_ != "table" or n.startswith(name + "_")
-        )
+        config.attributes.update(migrations.table_filters(name))
         first = not migrations.has_branch(config, name)
         script = command.revision(
             config,
@@ -117,10 +114,3 @@ def _tidy_revision(path: Path) -> None:
     if importlib.util.find_spec("ruff") is not None:
         command = [sys.executable, "-m", "ruff", "format", "--quiet", str(path)]
         subprocess.run(command, check=False)  # noqa: S603 - our interpreter, our file  # nosec B603
-
-
-def _prefix_filter(prefix: str):
-    def include_name(name, type_, parent_names) -> bool:
-        return type_ != "table" or (name or "").startswith(prefix + "_")
-
-    return include_name

@@ -75,8 +75,12 @@ def pending_at_head(config: Config, branch: str) -> bool:
     return head is not None and head.revision not in current
 
 
-def model_diff(connection: Connection, metadata, prefix: str) -> list:
-    """What autogenerate would change for tables named ``<prefix>_*`` (empty: in step)."""
+def table_filters(prefix: str) -> dict:
+    """Autogenerate options that see only tables named ``<prefix>_*`` and what is on them.
+
+    Indexes and constraints of other owners' tables are left out too, so one addon's
+    revision never picks up another's changes.
+    """
 
     def include_object(obj, name, type_, reflected, compare_to) -> bool:
         if type_ == "table":
@@ -89,12 +93,16 @@ def model_diff(connection: Connection, metadata, prefix: str) -> list:
             return bool(name) and name.startswith(prefix + "_")
         return True
 
+    return {"include_object": include_object, "include_name": include_name}
+
+
+def model_diff(connection: Connection, metadata, prefix: str) -> list:
+    """What autogenerate would change for tables named ``<prefix>_*`` (empty: in step)."""
     context = MigrationContext.configure(
         connection,
         opts={
             "compare_type": True,
-            "include_object": include_object,
-            "include_name": include_name,
+            **table_filters(prefix),
             "version_table": VERSION_TABLE,
             "render_as_batch": connection.dialect.name == "sqlite",
         },

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, false, or_, select
+from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from core.db import CompanyMixin
@@ -298,8 +298,7 @@ def access_for(
         return Access(SYSTEM, rules)
     if user_id is None:
         return Access(ANONYMOUS, rules)
-    book = RoleBook.load(session, registry.collect("core_register_roles"))
-    return Access(principal_for(session, user_id, book, company_id), rules)
+    return Access(principal_for(session, user_id, load_book(session), company_id), rules)
 
 
 def current_access() -> Access:
@@ -332,8 +331,3 @@ def _as_id(value: Any) -> int:
     except (TypeError, ValueError):
         return -1
     return number if 0 < number < 2**31 else -1
-
-
-def nothing():
-    """A condition no record meets (for rules that grant nothing)."""
-    return false()

@@ -63,10 +63,6 @@ class KeyRing:
         if self.current not in self.keys:
             raise CryptoError(MSG_NO_KEYS, source=self.location or self.source)
 
-    @property
-    def current_key(self) -> bytes:
-        return self.keys[self.current]
-
 
 def new_key_line(key_id: str = "k1") -> str:
     """A fresh ``id:base64`` line (for the key file or ``TESSERA_ENCRYPTION_KEYS``)."""

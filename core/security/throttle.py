@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
@@ -262,10 +262,6 @@ class TrustedProxies:
             if proto in ("http", "https"):
                 environ["wsgi.url_scheme"] = proto
         return self.wsgi_app(environ, start_response)
-
-
-def client_address() -> str | None:
-    return request.remote_addr
 
 
 def init_app(app: Flask) -> None:
