@@ -17,6 +17,9 @@ def core_register_permissions() -> list[Permission]:
         Permission("core.user", "manage", _l("Create and change users")),
         Permission("core.company", "read", _l("See companies")),
         Permission("core.company", "manage", _l("Change company details")),
+        Permission("core.settings", "read", _l("See system settings")),
+        Permission("core.settings", "manage", _l("Change system settings")),
+        Permission("core.audit", "read", _l("Read the audit log")),
     ]
 
 
@@ -33,7 +36,14 @@ def core_register_roles() -> list[Role]:
                 "core.user.manage",
                 "core.company.read",
                 "core.company.manage",
+                "core.settings.read",
+                "core.settings.manage",
             ),
+        ),
+        Role(
+            "core.auditor",
+            _l("Administration / Auditor"),
+            permissions=("core.audit.read", "core.user.read"),
         ),
     ]
 
@@ -66,7 +76,9 @@ def core_register_jobs() -> list[Job]:
             "core.prune_security_tables",
             prune_security_tables,
             schedule="17 * * * *",
-            description=_l("Delete dead sessions and expired failed-login records"),
+            description=_l(
+                "Delete dead sessions, expired failed-login records and old idempotency keys"
+            ),
         ),
     ]
 
@@ -79,4 +91,18 @@ def prune_security_tables(*, session) -> dict[str, int]:
     return {
         "sessions": sessions.purge_dead(session, utcnow()),
         "login_attempts": throttle.sweep(session),
+        "idempotency_keys": _purge_idempotency_keys(session, utcnow()),
     }
+
+
+def _purge_idempotency_keys(session, now) -> int:
+    from datetime import timedelta
+
+    from sqlalchemy import delete
+
+    from core.models import IdempotencyKey
+
+    result = session.execute(
+        delete(IdempotencyKey).where(IdempotencyKey.created_at < now - timedelta(days=1))
+    )
+    return result.rowcount or 0

@@ -112,9 +112,45 @@ class ViewFilter:
 
 
 @dataclass(frozen=True)
+class ViewAction:
+    """A business action on one record (``confirm``, ``cancel``): a button on the form's
+    status bar, a bulk action of the list when ``bulk``, and
+    ``POST /api/v1/<api>/<id>/<name>`` on the API.
+
+    ``run(session, record, data)`` is the addon's service: it changes the record, never
+    commits, and raises BusinessError to refuse (nothing is written then). ``data`` holds
+    the values of ``inputs`` (a cancellation reason); ``when(record)`` says whether the
+    action applies to a record in its current state. ``permission`` defaults to
+    ``<resource>.write``.
+    """
+
+    name: str
+    label: Any
+    run: Callable[..., Any]
+    permission: str | None = None
+    when: Callable[[Any], bool] | None = None
+    inputs: tuple[ViewField, ...] = ()
+    bulk: bool = False
+    confirm: Any = None
+    primary: bool = False
+
+
+@dataclass(frozen=True)
+class ViewLink:
+    """A related-record count on a form that opens the filtered list: the records of
+    view ``view`` whose many-to-one ``field`` points at the record shown."""
+
+    label: Any
+    view: str
+    field: str
+
+
+@dataclass(frozen=True)
 class ModelView:
     """The screens of one model, from one declaration: list (paging, sorting, search,
-    filters) and form (read, edit, create), all through the access layer.
+    filters, group by, totals, bulk actions, export and import), form (read, edit,
+    create, workflow buttons, related counts, history), pivot, graph and kanban, and
+    the REST resource, all through the access layer.
 
     ``name`` is ``<addon>.<slug>`` and gives the URL ``/<addon>/<slug>/``. ``create``
     and ``update`` are the addon's service functions (``create(session, data)``,
@@ -136,6 +172,23 @@ class ModelView:
     page_size: int = 80
     # The REST resource: "partners" serves /api/v1/partners (None: no API).
     api: str | None = None
+    # The addon's delete service, ``delete(session, id)`` (None: records are not deleted).
+    delete: Callable[..., Any] | None = None
+    # Business actions: status-bar buttons, bulk actions, API POSTs.
+    actions: tuple[ViewAction, ...] = ()
+    # The enum column whose value is the record's stage: the form's status bar, and the
+    # kanban columns when ``kanban`` is true (moving a card writes this field).
+    state_field: str | None = None
+    kanban: bool = False
+    # Numeric columns summed in list footers, group-by rows, pivots and graphs.
+    measures: tuple[str, ...] = ()
+    # Fields the list, pivot and graph may group by (enums, booleans, many-to-ones,
+    # dates by month); empty: every such field of ``fields``.
+    group_by: tuple[str, ...] = ()
+    # Related-record counts on the form.
+    links: tuple[ViewLink, ...] = ()
+    # The natural key an import matches existing records by (insert-or-update).
+    import_key: str | None = "code"
 
     @property
     def addon(self) -> str:

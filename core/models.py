@@ -1,4 +1,5 @@
-"""Core's own tables: companies, installed modules, the registry generation, sequences.
+"""Core's own tables: companies, installed modules, the registry generation, sequences,
+system settings, saved filters and list preferences, API idempotency keys.
 
 Users live in :mod:`core.security.users`; both belong to the Alembic branch ``core``.
 """
@@ -8,7 +9,17 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, Integer, String, select, update
+from sqlalchemy import (
+    JSON,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.db import ActiveMixin, Base, Code, IdMixin, Name, TimestampMixin, utcnow
@@ -117,3 +128,65 @@ def next_code(session: Session, code: str) -> str:
     today = utcnow()
     prefix = row.prefix % {"year": today.year, "month": f"{today.month:02d}"}
     return f"{prefix}{number:0{row.padding}d}"
+
+
+class Setting(Base):
+    """One system setting (``system_name``, ``default_language``...), its value as JSON.
+
+    Audited like any record; read through :func:`core.settings.get_setting`.
+    """
+
+    __tablename__ = "core_setting"
+    __resource__ = "core.settings"
+    __audit_resource__ = "core.settings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    value: Mapped[object | None] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SavedFilter(IdMixin, TimestampMixin, Base):
+    """A list's search, filters, grouping and columns saved under a name, for its owner
+    or shared with everyone who may open the list; pivots and graphs saved as reports."""
+
+    __tablename__ = "core_saved_filter"
+    __table_args__ = (UniqueConstraint("user_id", "view", "kind", "name"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id", ondelete="CASCADE"))
+    view: Mapped[str] = mapped_column(String(80), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="list")  # list, pivot, graph
+    name: Mapped[str] = mapped_column(String(80))
+    shared: Mapped[bool] = mapped_column(default=False)
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class ViewPreference(Base):
+    """A user's choice of list columns for one view."""
+
+    __tablename__ = "core_view_preference"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("core_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    view: Mapped[str] = mapped_column(String(80), primary_key=True)
+    columns: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class IdempotencyKey(IdMixin, Base):
+    """The stored answer to an API POST sent with an ``Idempotency-Key`` header.
+
+    The same key with the same body gets the same answer again without a second write;
+    the same key with another body is refused. Kept for a day (hourly housekeeping).
+    """
+
+    __tablename__ = "core_idempotency_key"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(128))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text, default="")
+    headers: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -209,3 +209,18 @@ def test_codes_filled_by_a_sequence_are_not_marked_required(admin_client):
     page = admin_client.get("/partners/partner/new", headers=EN).get_data(as_text=True)
     assert re.search(r'for="field-code">Code</label>', page)
     assert re.search(r'for="field-name">Name \*</label>', page)
+
+
+def test_field_and_month_filters_drill_down(admin_client, app):
+    add_partners(app, "Acme Trading", "Beijing Steel", "Canton Tea")
+    customers = admin_client.get("/partners/partner/?eq.is_customer=1").get_data(as_text=True)
+    assert "Acme Trading" in customers and "Beijing Steel" not in customers
+    people = admin_client.get("/partners/partner/?eq.kind=person").get_data(as_text=True)
+    assert "Acme Trading" not in people
+    no_group = admin_client.get("/partners/partner/?eq.group_id=").get_data(as_text=True)
+    assert "Canton Tea" in no_group
+    # Values that cannot belong to the field are ignored, never an error.
+    assert admin_client.get("/partners/partner/?eq.kind=robot&eq.group_id=x").status_code == 200
+    assert admin_client.get("/partners/partner/?eq.password=1").status_code == 200
+    old = admin_client.get("/partners/partner/?month.created_at=2001-01").get_data(as_text=True)
+    assert "Acme Trading" not in old

@@ -6,13 +6,17 @@ per many-to-one column shown (loaded together with ``selectinload``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, inspect, or_, select
+from sqlalchemy import Boolean, Enum, Integer, Numeric, Select, func, inspect, or_, select
 from sqlalchemy.orm import RelationshipProperty, Session, selectinload
+from sqlalchemy.types import TypeDecorator
 
-from core.db import ActiveMixin
+from core.db import ActiveMixin, UTCDateTime
 from core.hookspecs import ModelView
 from core.schemas import LIKE_ESCAPE, escape_like
 from core.security.access import Access
@@ -32,6 +36,10 @@ class ListRequest:
     page: int = 1
     page_size: int = 80
     archived: bool = False
+    # Field equals value (``eq.kind=company``; empty means unset), and dates within a
+    # month (``month.created_at=2026-11``): the drill-down of groups, pivots and counts.
+    equals: tuple[tuple[str, Any], ...] = ()
+    months: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_args(cls, args, view: ModelView) -> ListRequest:
@@ -50,7 +58,81 @@ class ListRequest:
             page=number("page", 1, 100_000),
             page_size=number("size", view.page_size, MAX_PAGE_SIZE),
             archived=args.get("archived") == "1",
+            equals=tuple(_equals(args, view)),
+            months=tuple(
+                (key[6:], value)
+                for key, value in args.items(multi=True)
+                if key.startswith("month.")
+                and filter_column(view.model, key[6:]) is not None
+                and _MONTH.fullmatch(value)
+            ),
         )
+
+    def args(self) -> dict[str, Any]:
+        """The query-string parameters that ask for this list (page left out)."""
+        params: dict[str, Any] = {
+            "q": self.search or None,
+            "f": list(self.filters) or None,
+            "sort": self.sort,
+            "desc": "1" if self.descending else None,
+            "archived": "1" if self.archived else None,
+        }
+        for name, value in self.equals:
+            params[f"eq.{name}"] = "" if value is None else _plain_arg(value)
+        for name, value in self.months:
+            params[f"month.{name}"] = value
+        return {key: value for key, value in params.items() if value is not None}
+
+
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_INVALID = object()
+
+
+def filter_column(model: type, name: str):
+    """The column behind field ``name`` (a column, or a many-to-one's key), or None."""
+    relationship = relationship_of(model, name)
+    if relationship is not None:
+        if relationship.direction.name != "MANYTOONE":
+            return None
+        return next(iter(relationship.local_columns))
+    return model.__table__.columns.get(name)
+
+
+def coerce(column, raw: str) -> Any:
+    """``raw`` from a URL as a value of ``column``; ``_INVALID`` when it cannot be one."""
+    if raw == "":
+        return None
+    kind = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
+    try:
+        if isinstance(kind, Boolean):
+            return raw in ("1", "true", "True")
+        if isinstance(kind, Enum):
+            return raw if raw in kind.enums else _INVALID
+        if isinstance(kind, Integer):
+            return int(raw)
+        if isinstance(kind, Numeric):
+            return Decimal(raw)
+    except (ValueError, ArithmeticError):
+        return _INVALID
+    return raw[:255]
+
+
+def _equals(args, view: ModelView):
+    for key, raw in args.items(multi=True):
+        if not key.startswith("eq."):
+            continue
+        column = filter_column(view.model, key[3:])
+        if column is None:
+            continue
+        value = coerce(column, raw)
+        if value is not _INVALID:
+            yield column.key, value
+
+
+def _plain_arg(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
 
 
 @dataclass
@@ -92,6 +174,18 @@ def conditions(view: ModelView, request: ListRequest) -> list:
         )
     by_name = {f.name: f for f in view.filters}
     found += [by_name[name].condition() for name in request.filters]
+    for name, value in request.equals:
+        column = model.__table__.columns[name]
+        found.append(column.is_(None) if value is None else column == value)
+    for name, value in request.months:
+        column = filter_column(model, name)
+        year, month = (int(part) for part in value.split("-"))
+        start = datetime(year, month, 1, tzinfo=UTC)
+        end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
+        if not isinstance(column.type, UTCDateTime):
+            start, end = start.date(), end.date()
+        found.append(column >= start)
+        found.append(column < end)
     if issubclass(model, ActiveMixin):
         found.append(model.active.is_(not request.archived))
     return found

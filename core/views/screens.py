@@ -73,14 +73,7 @@ def _list_link(view: ModelView, current: ListRequest):
     """A URL of this list with some of its parameters changed."""
 
     def link(**changes: Any) -> str:
-        params = {
-            "q": current.search or None,
-            "f": list(current.filters) or None,
-            "sort": current.sort,
-            "desc": "1" if current.descending else None,
-            "archived": "1" if current.archived else None,
-            "page": current.page,
-        }
+        params = {**current.args(), "page": current.page}
         params.update(changes)
         return view_url(view.name, **{k: v for k, v in params.items() if v not in (None, "")})
 
