@@ -1,0 +1,123 @@
+"""delta's permissions, roles, rules, screens and menus."""
+
+from core.hookspecs import (
+    MenuItem,
+    ModelView,
+    Permission,
+    RecordRule,
+    Role,
+    ViewAction,
+    ViewField,
+    ViewFilter,
+)
+from core.plugins import hookimpl
+from delta import services
+from delta.models import DeltaTask, TaskState
+
+STATES = tuple((state.value, state.value.title()) for state in TaskState)
+
+
+@hookimpl
+def core_register_permissions():
+    return [
+        Permission("delta.task", action, action)
+        for action in ("read", "create", "write", "delete", "export")
+    ]
+
+
+@hookimpl
+def core_register_roles():
+    return [
+        Role(
+            "delta.user",
+            "Delta / User",
+            permissions=("delta.task.read", "delta.task.create", "delta.task.write"),
+        ),
+        Role(
+            "delta.manager",
+            "Delta / Manager",
+            implies=("delta.user",),
+            permissions=("delta.task.delete", "delta.task.export"),
+        ),
+    ]
+
+
+@hookimpl
+def core_register_record_rules():
+    return [
+        RecordRule(
+            "delta.task",
+            "own tasks",
+            lambda p: DeltaTask.owner_id == p.user_id,
+            roles=("delta.user",),
+        ),
+        RecordRule(
+            "delta.task", "every task", lambda p: DeltaTask.id.isnot(None), roles=("delta.manager",)
+        ),
+    ]
+
+
+TASKS = ModelView(
+    name="delta.task",
+    model=DeltaTask,
+    label="Tasks",
+    fields=(
+        ViewField("name", "Name"),
+        ViewField("code", "Code", required=False),
+        ViewField("state", "Stage", choices=STATES),
+        ViewField(
+            "priority", "Priority", choices=(("low", "Low"), ("normal", "Normal"), ("high", "High"))
+        ),
+        ViewField("owner_id", "Owner"),
+        ViewField("owner", "Owner"),
+        ViewField("amount", "Amount"),
+        ViewField("hours", "Hours"),
+        ViewField("due_date", "Due"),
+        ViewField("created_at", "Created"),
+    ),
+    list_columns=("name", "code", "state", "priority", "owner", "amount", "hours", "due_date"),
+    form_fields=("name", "code", "priority", "owner_id", "amount", "hours", "due_date"),
+    search_fields=("name", "code"),
+    filters=(ViewFilter("urgent", "Urgent", lambda: DeltaTask.priority == "high"),),
+    default_order="name",
+    create=services.create_task,
+    update=services.update_task,
+    delete=services.delete_task,
+    api="delta/tasks",
+    actions=(
+        ViewAction(
+            "start",
+            "Start",
+            services.start,
+            when=lambda t: t.state is TaskState.DRAFT,
+            bulk=True,
+            primary=True,
+        ),
+        ViewAction("finish", "Finish", services.finish, when=lambda t: t.state is TaskState.OPEN),
+        ViewAction(
+            "cancel",
+            "Cancel",
+            services.cancel,
+            when=lambda t: t.state in (TaskState.DRAFT, TaskState.OPEN),
+            inputs=(ViewField("reason", "Reason", required=True),),
+            confirm="Cancel this task?",
+        ),
+    ),
+    state_field="state",
+    kanban=True,
+    measures=("amount", "hours"),
+    group_by=("state", "priority", "owner", "due_date", "created_at"),
+)
+
+
+@hookimpl
+def core_register_views():
+    return [TASKS]
+
+
+@hookimpl
+def core_register_menus():
+    return [
+        MenuItem("delta", "Delta", icon="list-check"),
+        MenuItem("delta.tasks", "Tasks", parent="delta", view="delta.task"),
+    ]

@@ -1,0 +1,86 @@
+"""delta's services: validated create, update and delete, and the stage actions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import fields, validate
+
+from core.schemas import BusinessError, TranslatedSchema, load, money, quantity, text
+from delta.models import DeltaTask, TaskState
+
+
+class TaskSchema(TranslatedSchema):
+    name = text(255, required=True)
+    code = text(64)
+    priority = fields.String(validate=validate.OneOf(("low", "normal", "high")))
+    amount = money()
+    hours = quantity()
+    due_date = fields.Date(allow_none=True)
+    owner_id = fields.Integer(allow_none=True)
+    active = fields.Boolean()
+
+
+def _get(session, task_id: int) -> DeltaTask:
+    task = session.get(DeltaTask, task_id)
+    if task is None:
+        raise BusinessError.on("_schema", "no such task")
+    return task
+
+
+def create_task(session, data: Mapping[str, Any]) -> DeltaTask:
+    task = DeltaTask(**load(TaskSchema(), data))
+    session.add(task)
+    session.flush()
+    return task
+
+
+def update_task(session, task_id: int, data: Mapping[str, Any]) -> DeltaTask:
+    task = _get(session, task_id)
+    if task.state is not TaskState.DRAFT and "amount" in data:
+        raise BusinessError.on("amount", "only a draft task's amount may change")
+    for key, value in load(TaskSchema(), data, partial=True).items():
+        setattr(task, key, value)
+    session.flush()
+    return task
+
+
+def delete_task(session, task_id: int) -> None:
+    task = _get(session, task_id)
+    if task.state is not TaskState.DRAFT:
+        raise BusinessError.on("_schema", "only draft tasks may be deleted")
+    session.delete(task)
+    session.flush()
+
+
+def start(session, task: DeltaTask, data) -> DeltaTask:
+    if task.state is not TaskState.DRAFT:
+        raise BusinessError.on("_schema", "only a draft task can start")
+    task.state = TaskState.OPEN
+    return task
+
+
+def finish(session, task: DeltaTask, data) -> DeltaTask:
+    if task.state is not TaskState.OPEN:
+        raise BusinessError.on("_schema", "only an open task can finish")
+    task.state = TaskState.DONE
+    return task
+
+
+def cancel(session, task: DeltaTask, data) -> DeltaTask:
+    reason = (data or {}).get("reason", "").strip()
+    if not reason:
+        raise BusinessError.on("reason", "a reason is required")
+    if task.state in (TaskState.DONE, TaskState.CANCELLED):
+        raise BusinessError.on("_schema", "this task is over")
+    task.state = TaskState.CANCELLED
+    task.reason = reason[:255]
+    return task
+
+
+def move(session, task_id: int, state: str) -> DeltaTask:
+    """Kanban: drag a card to another column."""
+    task = _get(session, task_id)
+    task.state = TaskState(state)
+    return task
