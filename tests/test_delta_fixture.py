@@ -5,7 +5,7 @@ from tests.conftest import DELTA_PASSWORD
 
 
 def test_delta_installs_and_lists_tasks_by_rules(delta_app):
-    app, ids = delta_app
+    app, _ids = delta_app
     client = app.test_client()
     log_in(client, "alice", DELTA_PASSWORD)
     page = client.get("/delta/task/", headers={"Accept-Language": "en"}).get_data(as_text=True)
