@@ -174,6 +174,10 @@ class ModelView:
     api: str | None = None
     # The addon's delete service, ``delete(session, id)`` (None: records are not deleted).
     delete: Callable[..., Any] | None = None
+    # Archive and restore services, ``archive(session, ids)``, for models with an
+    # ``active`` flag whose archiving has rules; without them core flips the flag.
+    archive: Callable[..., Any] | None = None
+    unarchive: Callable[..., Any] | None = None
     # Business actions: status-bar buttons, bulk actions, API POSTs.
     actions: tuple[ViewAction, ...] = ()
     # The enum column whose value is the record's stage: the form's status bar, and the

@@ -204,9 +204,16 @@ def sort_clause(view: ModelView, request: ListRequest):
     return [ordered, model.id.desc() if request.descending else model.id.asc()]
 
 
-def load_page(session: Session, view: ModelView, access: Access, request: ListRequest) -> ListPage:
+def load_page(
+    session: Session,
+    view: ModelView,
+    access: Access,
+    request: ListRequest,
+    columns: tuple[str, ...] | None = None,
+) -> ListPage:
+    """One page of the list; ``columns`` (a user's choice) replaces the declared ones."""
     model = view.model
-    columns = visible_columns(view, access, view.list_columns)
+    columns = visible_columns(view, access, columns or view.list_columns)
     where = conditions(view, request)
     total = session.scalar(
         access.restrict(select(func.count()).select_from(model), model).where(*where)

@@ -54,10 +54,12 @@ def view_url(name: str, **args: Any) -> str:
 @blueprint.get("/<addon>/<slug>/")
 @login_required
 def list_records(addon: str, slug: str):
+    from core.views import personal, records
+
     view = find_view(addon, slug)
     access = current_access()
     wanted = ListRequest.from_args(request.args, view)
-    page = load_page(db.session(), view, access, wanted)
+    page = load_page(db.session(), view, access, wanted, personal.chosen_columns(view))
     return render_template(
         "core/views/list.html",
         view=view,
@@ -66,6 +68,11 @@ def list_records(addon: str, slug: str):
         show=show,
         can_create=view.create is not None and access.can_do(view.model, "create"),
         link=_list_link(view, wanted),
+        column_choices=personal.column_choices(view),
+        saved_filters=personal.saved_filters(view),
+        filter_url=personal.filter_url,
+        current_params=wanted.args(),
+        **records.list_context(view),
     )
 
 
@@ -144,6 +151,8 @@ def _render_form(view: ModelView, record, values, errors, *, editable: bool):
     fields = visible_columns(view, access, view.form_fields)
     widgets = [_widget(view, name) for name in fields]
     status = 422 if errors else 200
+    from core.views import records
+
     return render_template(
         "core/views/form.html",
         view=view,
@@ -153,6 +162,7 @@ def _render_form(view: ModelView, record, values, errors, *, editable: bool):
         errors=errors,
         editable=editable,
         title=record_name(record) if record else None,
+        **records.form_context(view, record),
     ), status
 
 
@@ -233,5 +243,7 @@ def _reference_choices(column) -> list[tuple[int, str]] | None:
 
 
 def init_app(app) -> None:
+    from core.views import personal, records  # noqa: F401  (their routes join the blueprint)
+
     app.register_blueprint(blueprint, name_prefix="core")
     app.jinja_env.globals["view_url"] = view_url

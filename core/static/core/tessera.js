@@ -23,8 +23,51 @@
     });
   }
 
+  // Forms that ask first: data-confirm holds the question; on a bulk form,
+  // data-confirm-operation limits it to that operation (e.g. delete).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.dataset || !form.dataset.confirm) {
+      return;
+    }
+    var only = form.dataset.confirmOperation;
+    if (only && (!form.elements.operation || form.elements.operation.value !== only)) {
+      return;
+    }
+    if (!window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
+
+  // List selection: "select all" and the count beside the bulk actions.
+  function updateSelection() {
+    var boxes = document.querySelectorAll("[data-select-row]");
+    var checked = document.querySelectorAll("[data-select-row]:checked").length;
+    var all = document.querySelector("[data-select-all]");
+    if (all) {
+      all.checked = boxes.length > 0 && checked === boxes.length;
+      all.indeterminate = checked > 0 && checked < boxes.length;
+    }
+    var counter = document.querySelector("[data-selection-count]");
+    if (counter) {
+      counter.textContent = checked ? counter.dataset.template.replace("{n}", String(checked)) : "";
+    }
+  }
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches && target.matches("[data-select-all]")) {
+      document.querySelectorAll("[data-select-row]").forEach(function (box) {
+        box.checked = target.checked;
+      });
+    }
+    if (target.matches && (target.matches("[data-select-all]") || target.matches("[data-select-row]"))) {
+      updateSelection();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     showToasts(document);
+    updateSelection();
   });
   document.addEventListener("htmx:load", function (event) {
     showToasts(event.detail && event.detail.elt);
