@@ -208,3 +208,22 @@ def test_saved_filters_private_shared_and_deleted_by_their_owner(delta_app):
     post(alice, f"/delta/task/filters/{shared_id}/delete")
     with app.app_context():
         assert db.session().get(SavedFilter, shared_id) is None
+
+
+def test_reference_lookup_searches_what_the_user_may_read(delta_app, monkeypatch):
+    from core.views import screens
+
+    app, ids = delta_app
+    carol = client_for(app, "carol")
+    found = carol.get("/delta/task/lookup/owner_id?q=ali").get_json()
+    assert found == [{"id": ids["alice"], "label": "Alice"}]
+    # Wildcards are text, not patterns.
+    assert carol.get("/delta/task/lookup/owner_id?q=%25").get_json() == []
+    # Only form fields that are references can be looked up.
+    assert carol.get("/delta/task/lookup/name?q=a").status_code == 404
+    assert carol.get("/delta/task/lookup/created_by_id?q=a").status_code == 404
+    # Over the select limit the form offers a search box instead of a select.
+    monkeypatch.setattr(screens, "MAX_CHOICES", 1)
+    page = carol.get(f"/delta/task/{ids['t1']}", headers=EN).get_data(as_text=True)
+    assert 'data-lookup="/delta/task/lookup/owner_id"' in page
+    assert 'value="Alice"' in page  # the current owner's name, the id hidden beside it

@@ -14,6 +14,8 @@ from core.security.crypto import EncryptedText
 class User(IdMixin, TimestampMixin, ActiveMixin, Base):
     __tablename__ = "core_user"
     __resource__ = "core.user"
+    # Anyone may pick a colleague (salesperson, owner) by name in a reference field.
+    __pickable__ = True
 
     login: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[Name]

@@ -16,7 +16,7 @@ from sqlalchemy import Boolean, Enum, Integer, Numeric, String, Text
 from sqlalchemy.types import TypeDecorator
 
 from core import db
-from core.db import Base
+from core.db import ActiveMixin, Base
 from core.hookspecs import ModelView, ViewField
 from core.i18n import lazy_gettext as _l
 from core.registry import get_registry
@@ -150,6 +150,9 @@ def _render_form(view: ModelView, record, values, errors, *, editable: bool):
     access = current_access()
     fields = visible_columns(view, access, view.form_fields)
     widgets = [_widget(view, name) for name in fields]
+    for widget in widgets:
+        if widget["kind"] == "autocomplete" and values.get(widget["name"]):
+            widget["current"] = _reference_label(view, widget["name"], values[widget["name"]])
     status = 422 if errors else 200
     from core.views import records
 
@@ -211,7 +214,13 @@ def _widget(view: ModelView, name: str) -> dict[str, Any]:
         return widget
     kind = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
     if column.foreign_keys:
-        widget.update(kind="reference", choices=_reference_choices(column))
+        choices = _reference_choices(column)
+        widget.update(kind="reference", choices=choices)
+        if choices is None:  # too many to list: type to search
+            widget.update(
+                kind="autocomplete",
+                lookup=url_for(".lookup", addon=view.addon, slug=view.slug, field=name),
+            )
     elif isinstance(kind, Boolean):
         widget.update(kind="checkbox", required=False)
     elif isinstance(kind, Enum):
@@ -228,22 +237,40 @@ def _widget(view: ModelView, name: str) -> dict[str, Any]:
     return widget
 
 
+def _reference_label(view: ModelView, name: str, value: Any) -> str:
+    """The name of the record a many-to-one value points at, when the user may see it."""
+    from core.views.lookup import pickable, reference_target
+
+    target = reference_target(view.model, name)
+    statement = pickable(current_access(), target) if target is not None else None
+    if statement is None:
+        return str(value)
+    try:
+        record = db.session().scalar(statement.where(target.id == int(value)))
+    except (TypeError, ValueError):
+        return str(value)
+    return record_name(record) if record is not None else str(value)
+
+
 def _reference_choices(column) -> list[tuple[int, str]] | None:
     """Records the user may pick for a many-to-one field (None: too many, type the id)."""
     target_table = next(iter(column.foreign_keys)).column.table
     target = next((m.class_ for m in Base.registry.mappers if m.local_table is target_table), None)
-    access = current_access()
-    resource = getattr(target, "__resource__", None)
-    if target is None or resource is None or not access.can(f"{resource}.read"):
+    from core.views.lookup import pickable
+
+    statement = pickable(current_access(), target) if target is not None else None
+    if statement is None:
         return None
-    rows = db.session().scalars(access.select(target).limit(MAX_CHOICES + 1)).all()
+    if issubclass(target, ActiveMixin):
+        statement = statement.where(target.active.is_(True))
+    rows = db.session().scalars(statement.limit(MAX_CHOICES + 1)).all()
     if len(rows) > MAX_CHOICES:
         return None
     return sorted(((row.id, record_name(row)) for row in rows), key=lambda pair: pair[1])
 
 
 def init_app(app) -> None:
-    from core.views import personal, records  # noqa: F401  (their routes join the blueprint)
+    from core.views import lookup, personal, records  # noqa: F401  (their routes join the blueprint)
 
     app.register_blueprint(blueprint, name_prefix="core")
     app.jinja_env.globals["view_url"] = view_url

@@ -65,6 +65,49 @@
     }
   });
 
+  // Autocomplete of many-to-one fields: the visible input searches (data-lookup answers
+  // [{id, label}]), the hidden input named after the field carries the chosen id.
+  var lookupTimer = null;
+  function lookupOptions(input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var url = input.dataset.lookup + "?q=" + encodeURIComponent(input.value);
+    fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : []; })
+      .then(function (items) {
+        list.replaceChildren();
+        items.forEach(function (item) {
+          var option = document.createElement("option");
+          option.value = item.label;
+          option.dataset.id = String(item.id);
+          list.appendChild(option);
+        });
+        chooseOption(input);
+      })
+      .catch(function () { /* offline or refused: the user can keep typing */ });
+  }
+  function chooseOption(input) {
+    var hidden = document.getElementById(input.dataset.lookupTarget);
+    var list = document.getElementById(input.getAttribute("list"));
+    var match = Array.prototype.find.call(list.options, function (option) {
+      return option.value === input.value;
+    });
+    if (match) {
+      hidden.value = match.dataset.id;
+    } else {
+      // Untouched: keep the saved value; anything else typed is no choice yet.
+      hidden.value = input.value && input.value === input.defaultValue ? hidden.defaultValue : "";
+    }
+  }
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!input.dataset || !input.dataset.lookup) {
+      return;
+    }
+    chooseOption(input);
+    window.clearTimeout(lookupTimer);
+    lookupTimer = window.setTimeout(function () { lookupOptions(input); }, 200);
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     showToasts(document);
     updateSelection();
