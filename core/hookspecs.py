@@ -146,6 +146,25 @@ class ViewLink:
 
 
 @dataclass(frozen=True)
+class LineGrid:
+    """An editable grid of a document's lines on its form (order lines), with totals.
+
+    ``relation`` is the model's one-to-many relationship; ``fields`` the line fields
+    edited in the grid, ``readonly`` line fields shown but computed by the service (a
+    line's subtotal), ``totals`` numeric line fields summed under the grid. On save the
+    form sends ``data[relation]`` to the view's service as the list of lines to keep,
+    in order: ``{"id": 7, ...}`` updates a line, a dict without ``id`` adds one, and
+    a line left out is removed. The service validates them like any other input.
+    """
+
+    relation: str
+    label: Any
+    fields: tuple[ViewField, ...]
+    readonly: tuple[ViewField, ...] = ()
+    totals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ModelView:
     """The screens of one model, from one declaration: list (paging, sorting, search,
     filters, group by, totals, bulk actions, export and import), form (read, edit,
@@ -193,6 +212,8 @@ class ModelView:
     links: tuple[ViewLink, ...] = ()
     # The natural key an import matches existing records by (insert-or-update).
     import_key: str | None = "code"
+    # Editable line grids on the form (a document's lines).
+    lines: tuple[LineGrid, ...] = ()
 
     @property
     def addon(self) -> str:

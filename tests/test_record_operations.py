@@ -227,3 +227,88 @@ def test_reference_lookup_searches_what_the_user_may_read(delta_app, monkeypatch
     page = carol.get(f"/delta/task/{ids['t1']}", headers=EN).get_data(as_text=True)
     assert 'data-lookup="/delta/task/lookup/owner_id"' in page
     assert 'value="Alice"' in page  # the current owner's name, the id hidden beside it
+
+
+def test_line_grid_shows_lines_and_totals(delta_app):
+    app, ids = delta_app
+    alice = client_for(app, "alice")
+    page = alice.get(f"/delta/task/{ids['t1']}", headers=EN).get_data(as_text=True)
+    assert 'name="lines-0-text" value="t1 line"' in page
+    assert 'data-line-template="lines"' in page and "Add a line" in page
+    assert 'data-total-of="lines-quantity"' in page
+
+
+def test_line_grid_saves_adds_updates_and_removes_lines(delta_app):
+    app, ids = delta_app
+    alice = client_for(app, "alice")
+    with app.app_context():
+        from delta.models import DeltaLine
+
+        line_id = db.session().scalar(select(DeltaLine.id).where(DeltaLine.task_id == ids["t1"]))
+    form = {
+        "name": "Task t1",
+        "priority": "normal",
+        "amount": "10.50",
+        "hours": "1.5",
+        "lines-0-id": str(line_id),
+        "lines-0-text": "first, changed",
+        "lines-0-quantity": "3",
+        "lines-0-price": "1.10",
+        "lines-1-text": "second",
+        "lines-1-quantity": "4",
+        "lines-1-price": "2",
+        "lines-2-text": "",  # a blank new row is dropped
+        "lines-2-quantity": "",
+        "lines-2-price": "",
+    }
+    response = post(alice, f"/delta/task/{ids['t1']}", **form)
+    assert response.status_code == 302
+    with app.app_context():
+        from delta.models import DeltaLine
+
+        rows = (
+            db.session()
+            .execute(
+                select(DeltaLine.id, DeltaLine.text, DeltaLine.quantity)
+                .where(DeltaLine.task_id == ids["t1"])
+                .order_by(DeltaLine.id)
+            )
+            .all()
+        )
+    assert [(r.text, str(r.quantity)) for r in rows] == [
+        ("first, changed", "3.0000"),
+        ("second", "4.0000"),
+    ]
+    assert rows[0].id == line_id
+    # Removing the first line keeps the second.
+    removal = {
+        **{k: v for k, v in form.items() if not k.startswith("lines-")},
+        "lines-0-id": str(rows[0].id),
+        "lines-0-text": "first, changed",
+        "lines-0-remove": "1",
+        "lines-1-id": str(rows[1].id),
+        "lines-1-text": "second",
+        "lines-1-quantity": "4",
+    }
+    post(alice, f"/delta/task/{ids['t1']}", **removal)
+    with app.app_context():
+        from delta.models import DeltaLine
+
+        texts = db.session().scalars(select(DeltaLine.text).where(DeltaLine.task_id == ids["t1"]))
+        assert list(texts) == ["second"]
+
+
+def test_a_bad_line_is_shown_in_its_cell_and_nothing_is_written(delta_app):
+    app, ids = delta_app
+    alice = client_for(app, "alice")
+    response = post(
+        alice,
+        f"/delta/task/{ids['t1']}",
+        name="Renamed",
+        **{"lines-0-text": "ok", "lines-1-text": "bad", "lines-1-quantity": "many"},
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'name="lines-1-quantity" value="many"' in page
+    assert "is-invalid" in page.split('name="lines-1-quantity"')[0].rsplit("<input", 1)[1]
+    assert task(app, ids["t1"]).name == "Task t1"

@@ -22,6 +22,7 @@ from core.i18n import lazy_gettext as _l
 from core.registry import get_registry
 from core.schemas import BusinessError
 from core.security.access import AccessDenied, current_access
+from core.views import lines
 from core.views.display import record_name, show
 from core.views.query import ListRequest, load_page, visible_columns
 
@@ -126,6 +127,7 @@ def edit_record(addon: str, slug: str, record_id: int):
     record = access.get(session, view.model, record_id)
     editable = view.update is not None and access.can_do(view.model, "write")
     values = {name: _current_value(record, name) for name in view.form_fields}
+    values.update(lines.record_lines(view, record))
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         if not editable:
@@ -165,6 +167,8 @@ def _render_form(view: ModelView, record, values, errors, *, editable: bool):
         errors=errors,
         editable=editable,
         title=record_name(record) if record else None,
+        grids=lines.grids(view, values, errors),
+        show=show,
         **records.form_context(view, record),
     ), status
 
@@ -178,6 +182,7 @@ def _form_data(view: ModelView) -> dict[str, Any]:
             data[name] = name in request.form
         elif name in request.form:
             data[name] = request.form.get(name, "")
+    data.update(lines.posted_lines(view, request.form))
     return data
 
 

@@ -108,6 +108,63 @@
     lookupTimer = window.setTimeout(function () { lookupOptions(input); }, 200);
   });
 
+  // Line grids: add a row from the grid's <template>, keep the totals current.
+  function recomputeTotals(grid) {
+    grid.querySelectorAll("[data-total-of]").forEach(function (cell) {
+      var key = cell.dataset.totalOf;
+      var total = 0;
+      var places = 0;
+      grid.querySelectorAll('[data-total="' + key + '"]').forEach(function (input) {
+        var row = input.closest("tr");
+        var removed = row && row.querySelector("[data-remove-line]:checked");
+        var value = parseFloat(input.value.replace(/,/g, ""));
+        if (!removed && !isNaN(value)) {
+          total += value;
+          var decimals = (input.value.split(".")[1] || "").length;
+          places = Math.max(places, decimals);
+        }
+      });
+      cell.textContent = total.toLocaleString(document.documentElement.lang || undefined, {
+        minimumFractionDigits: Math.min(places, 6),
+        maximumFractionDigits: Math.min(places, 6)
+      });
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-add-line]");
+    if (!button) {
+      return;
+    }
+    var grid = button.closest("[data-line-grid]");
+    var template = grid.querySelector("[data-line-template]");
+    var body = grid.querySelector("tbody");
+    var next = 0;
+    body.querySelectorAll("input[name]").forEach(function (input) {
+      var match = /-(\d+)-/.exec(input.name);
+      if (match) {
+        next = Math.max(next, parseInt(match[1], 10) + 1);
+      }
+    });
+    var html = template.innerHTML.replace(/__row__/g, String(next));
+    body.insertAdjacentHTML("beforeend", html);
+    var first = body.lastElementChild && body.lastElementChild.querySelector("input");
+    if (first) {
+      first.focus();
+    }
+  });
+  document.addEventListener("input", function (event) {
+    var grid = event.target.closest && event.target.closest("[data-line-grid]");
+    if (grid) {
+      recomputeTotals(grid);
+    }
+  });
+  document.addEventListener("change", function (event) {
+    var grid = event.target.closest && event.target.closest("[data-line-grid]");
+    if (grid && event.target.matches("[data-remove-line]")) {
+      recomputeTotals(grid);
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     showToasts(document);
     updateSelection();

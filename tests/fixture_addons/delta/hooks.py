@@ -1,6 +1,7 @@
 """delta's permissions, roles, rules, screens and menus."""
 
 from core.hookspecs import (
+    LineGrid,
     MenuItem,
     ModelView,
     Permission,
@@ -107,6 +108,18 @@ TASKS = ModelView(
     kanban=True,
     measures=("amount", "hours"),
     group_by=("state", "priority", "owner", "due_date", "created_at"),
+    lines=(
+        LineGrid(
+            "lines",
+            "Lines",
+            fields=(
+                ViewField("text", "Description"),
+                ViewField("quantity", "Quantity"),
+                ViewField("price", "Price"),
+            ),
+            totals=("quantity",),
+        ),
+    ),
 )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import fields, validate
 
 from core.schemas import BusinessError, TranslatedSchema, load, money, quantity, text
-from delta.models import DeltaTask, TaskState
+from delta.models import DeltaLine, DeltaTask, TaskState
 
 
 class TaskSchema(TranslatedSchema):
@@ -22,6 +22,41 @@ class TaskSchema(TranslatedSchema):
     active = fields.Boolean()
 
 
+class LineSchema(TranslatedSchema):
+    id = fields.Integer()
+    text = text(255, required=True)
+    quantity = quantity()
+    price = money()
+
+
+def _set_lines(task: DeltaTask, rows) -> None:
+    """Replace the task's lines by ``rows`` (kept ids updated, new ones added)."""
+    if not isinstance(rows, list):
+        raise BusinessError.on("lines", "a list of lines is expected")
+    errors, loaded = {}, []
+    for index, row in enumerate(rows):
+        try:
+            loaded.append(load(LineSchema(), row))
+        except BusinessError as error:
+            errors[index] = error.messages
+    if errors:
+        raise BusinessError({"lines": errors})
+    existing = {line.id: line for line in task.lines}
+    kept = []
+    for index, values in enumerate(loaded):
+        line_id = values.pop("id", None)
+        if line_id is None:
+            line = DeltaLine(**values)
+        elif line_id in existing:
+            line = existing[line_id]
+            for key, value in values.items():
+                setattr(line, key, value)
+        else:
+            raise BusinessError({"lines": {index: {"id": ["not a line of this task"]}}})
+        kept.append(line)
+    task.lines = kept
+
+
 def _get(session, task_id: int) -> DeltaTask:
     task = session.get(DeltaTask, task_id)
     if task is None:
@@ -30,7 +65,10 @@ def _get(session, task_id: int) -> DeltaTask:
 
 
 def create_task(session, data: Mapping[str, Any]) -> DeltaTask:
-    task = DeltaTask(**load(TaskSchema(), data))
+    rows = data.get("lines")
+    task = DeltaTask(**load(TaskSchema(), {k: v for k, v in data.items() if k != "lines"}))
+    if rows is not None:
+        _set_lines(task, rows)
     session.add(task)
     session.flush()
     return task
@@ -40,8 +78,11 @@ def update_task(session, task_id: int, data: Mapping[str, Any]) -> DeltaTask:
     task = _get(session, task_id)
     if task.state is not TaskState.DRAFT and "amount" in data:
         raise BusinessError.on("amount", "only a draft task's amount may change")
-    for key, value in load(TaskSchema(), data, partial=True).items():
+    fields_only = {k: v for k, v in data.items() if k != "lines"}
+    for key, value in load(TaskSchema(), fields_only, partial=True).items():
         setattr(task, key, value)
+    if "lines" in data:
+        _set_lines(task, data["lines"])
     session.flush()
     return task
 
