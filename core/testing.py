@@ -260,6 +260,9 @@ def log_in(client, login: str = ADMIN_LOGIN, password: str = ADMIN_PASSWORD):
         "/login", data={"login": login, "password": password, "csrf_token": token}
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    # Login drops the old token; the next page would hand out a fresh one.
+    with client.session_transaction() as flask_session:
+        flask_session["csrf_token"] = token = uuid.uuid4().hex
     return token
 
 

@@ -52,6 +52,24 @@ def test_login_home_apps_and_logout(client):
     assert client.get("/").status_code == 302
 
 
+def test_login_rotates_the_csrf_token(client):
+    with client.session_transaction() as session:
+        session["csrf_token"] = "planted-before-login"
+    client.post(
+        "/login",
+        data={
+            "login": ADMIN_LOGIN,
+            "password": ADMIN_PASSWORD,
+            "csrf_token": "planted-before-login",
+        },
+    )
+    with client.session_transaction() as session:
+        assert session.get("csrf_token") != "planted-before-login"
+    refused = client.post("/logout", data={"csrf_token": "planted-before-login"})
+    assert refused.status_code == 400
+    assert client.get("/").status_code == 200  # still logged in
+
+
 def test_open_redirect_after_login_is_refused(client):
     with client.session_transaction() as session:
         session["csrf_token"] = "t"

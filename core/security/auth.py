@@ -20,7 +20,6 @@ from core import db
 from core.i18n import lazy_gettext as _l
 from core.schemas import render
 from core.security import audit, sessions, throttle, tokens, totp
-from core.security.csrf import FIELD as CSRF_FIELD
 from core.security.models import UserSession
 from core.security.passwords import (
     MAX_LENGTH,
@@ -196,12 +195,10 @@ def _logged_in(
 def _enter(user: User, row: UserSession) -> LoginOutcome:
     """Make this request (and the browser's next ones) the user's.
 
-    Flask's cookie keeps nothing from before but the CSRF token.
+    Flask's cookie keeps nothing from before, not even the CSRF token: a token
+    planted before login is worthless after it (a fresh one is made when needed).
     """
-    token = cookie_session.get(CSRF_FIELD)
     cookie_session.clear()
-    if token:
-        cookie_session[CSRF_FIELD] = token
     expired = password_expired(user)
     login_user(SessionUser(user, session_id=row.id, password_expired=expired))
     g.uid = user.id
