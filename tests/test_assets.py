@@ -88,12 +88,17 @@ def test_versions_are_the_mature_lines():
     assert versions["htmx.org"] == "2.0.11"
     assert versions["bootstrap"].startswith("5.3.")
     assert versions["echarts"].startswith("6.")
+    assert versions["swagger-ui-dist"].startswith("5.")
     assert 'version:"2.0.11"' in (VENDOR / "htmx.min.js").read_text(encoding="utf-8")
 
 
 def test_assets_stay_small_enough():
-    total = sum((VENDOR / asset["file"]).stat().st_size for asset in ASSETS)
-    assert total < 2_000_000, f"{total} bytes of vendored assets"
+    # The shell's assets may load on any page; the API docs viewer only on /api/v1/docs.
+    on_demand = {"swagger-ui-bundle.js", "swagger-ui.css"}
+    sizes = {asset["file"]: (VENDOR / asset["file"]).stat().st_size for asset in ASSETS}
+    shell = sum(size for name, size in sizes.items() if name not in on_demand)
+    assert shell < 2_000_000, f"{shell} bytes of vendored shell assets"
+    assert sum(sizes.values()) < 4_000_000, f"{sum(sizes.values())} bytes of vendored assets"
 
 
 def test_package_data_ships_the_assets():

@@ -15,4 +15,21 @@ MENUS = (
         permission="partners.partner.read",
         sequence=10,
     ),
+    MenuItem("partners.configuration", _l("Configuration"), parent="partners", sequence=90),
+    MenuItem(
+        "partners.groups",
+        _l("Partner groups"),
+        parent="partners.configuration",
+        view="partners.group",
+        permission="partners.group.read",
+        sequence=10,
+    ),
+    MenuItem(
+        "partners.tags",
+        _l("Partner tags"),
+        parent="partners.configuration",
+        view="partners.tag",
+        permission="partners.tag.read",
+        sequence=20,
+    ),
 )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from addons.partners import services
 from addons.partners.messages import _l
-from addons.partners.models import Partner
+from addons.partners.models import Partner, PartnerGroup, PartnerTag
 from core.hookspecs import ModelView, ViewField, ViewFilter
 
 KINDS = (("company", _l("Company")), ("person", _l("Person")))
@@ -28,6 +30,12 @@ PARTNER_FIELDS = (
     ViewField("credit_limit", _l("Credit limit")),
     ViewField("notes", _l("Notes")),
 )
+
+
+def delete_partner(session: Session, partner_id: int) -> None:
+    """One partner through the service that deletes several (all or none)."""
+    services.delete_partners(session, [partner_id])
+
 
 PARTNERS = ModelView(
     name="partners.partner",
@@ -63,7 +71,47 @@ PARTNERS = ModelView(
     default_order="name",
     create=services.create_partner,
     update=services.update_partner,
+    delete=delete_partner,
+    archive=services.archive_partners,
+    unarchive=services.unarchive_partners,
     api="partners",
 )
 
-VIEWS = (PARTNERS,)
+GROUPS = ModelView(
+    name="partners.group",
+    model=PartnerGroup,
+    label=_l("Partner groups"),
+    fields=(
+        ViewField("name", _l("Name")),
+        ViewField("full_name", _l("Full name"), required=False),
+        ViewField("parent", _l("Parent group")),
+        ViewField("parent_id", _l("Parent group")),
+    ),
+    list_columns=("full_name", "name", "parent"),
+    form_fields=("name", "parent_id"),
+    search_fields=("full_name",),
+    default_order="full_name",
+    create=services.create_group,
+    update=services.update_group,
+    delete=services.delete_group,
+    api="partners/groups",
+    import_key=None,
+)
+
+TAGS = ModelView(
+    name="partners.tag",
+    model=PartnerTag,
+    label=_l("Partner tags"),
+    fields=(ViewField("name", _l("Name")), ViewField("color", _l("Colour"))),
+    list_columns=("name", "color"),
+    form_fields=("name", "color"),
+    search_fields=("name",),
+    default_order="name",
+    create=services.create_tag,
+    update=services.update_tag,
+    delete=services.delete_tag,
+    api="partners/tags",
+    import_key="name",
+)
+
+VIEWS = (PARTNERS, GROUPS, TAGS)

@@ -15,4 +15,21 @@ MENUS = (
         permission="products.product.read",
         sequence=10,
     ),
+    MenuItem("products.configuration", _l("Configuration"), parent="products", sequence=90),
+    MenuItem(
+        "products.categories",
+        _l("Product categories"),
+        parent="products.configuration",
+        view="products.category",
+        permission="products.category.read",
+        sequence=10,
+    ),
+    MenuItem(
+        "products.uoms",
+        _l("Units of measure"),
+        parent="products.configuration",
+        view="products.uom",
+        permission="products.uom.read",
+        sequence=20,
+    ),
 )

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
 from addons.products import messages, services
 from addons.products.messages import _l
-from addons.products.models import Product, ProductType
+from addons.products.models import Product, ProductCategory, ProductType, Uom, UomKind
 from core.hookspecs import ModelView, ViewField, ViewFilter
 
 TYPES = (
@@ -60,7 +65,78 @@ PRODUCTS = ModelView(
     default_order="name",
     create=services.create_product,
     update=services.update_product,
+    archive=services.archive_products,
+    unarchive=services.unarchive_products,
     api="products",
 )
 
-VIEWS = (PRODUCTS,)
+CATEGORIES = ModelView(
+    name="products.category",
+    model=ProductCategory,
+    label=_l("Product categories"),
+    fields=(
+        ViewField("name", _l("Name")),
+        ViewField("complete_name", _l("Full name"), required=False),
+        ViewField("parent", _l("Parent category")),
+        ViewField("parent_id", _l("Parent category")),
+    ),
+    list_columns=("complete_name", "name", "parent"),
+    form_fields=("name", "parent_id"),
+    search_fields=("complete_name",),
+    default_order="complete_name",
+    create=services.create_category,
+    update=services.update_category,
+    delete=services.delete_category,
+    api="products/categories",
+    import_key=None,
+)
+
+UOM_KINDS = (
+    (UomKind.REFERENCE.value, messages.KIND_REFERENCE),
+    (UomKind.BIGGER.value, messages.KIND_BIGGER),
+    (UomKind.SMALLER.value, messages.KIND_SMALLER),
+)
+UOM_FIXED = ("category_id", "kind")
+
+
+def update_uom(session: Session, uom_id: int, data: Mapping[str, Any]) -> Uom:
+    """The unit's service, given what may change: a form sends back its category and
+    kind too, which stay as they are (sending another one is refused by the service)."""
+    uom = session.get(Uom, uom_id)
+    current = {"category_id": str(uom.category_id), "kind": uom.kind.value} if uom else {}
+    changes = {
+        name: value
+        for name, value in data.items()
+        if not (name in UOM_FIXED and str(value) == current.get(name))
+    }
+    return services.update_uom(session, uom_id, changes)
+
+
+UOMS = ModelView(
+    name="products.uom",
+    model=Uom,
+    label=_l("Units of measure"),
+    fields=(
+        ViewField("name", _l("Name")),
+        ViewField("code", _l("Code"), required=False),
+        ViewField("category", _l("Unit category")),
+        ViewField("category_id", _l("Unit category")),
+        ViewField("kind", _l("Kind"), choices=UOM_KINDS),
+        ViewField("factor", _l("Factor")),
+        ViewField("rounding", _l("Rounding")),
+    ),
+    list_columns=("name", "category", "kind", "factor", "rounding"),
+    form_fields=("name", "category_id", "kind", "factor", "rounding"),
+    search_fields=("name", "code"),
+    filters=(
+        ViewFilter("reference", messages.KIND_REFERENCE, lambda: Uom.kind == UomKind.REFERENCE),
+    ),
+    default_order="category_id",
+    create=services.create_uom,
+    update=update_uom,
+    archive=services.archive_uoms,
+    unarchive=services.unarchive_uoms,
+    api="products/uoms",
+)
+
+VIEWS = (PRODUCTS, CATEGORIES, UOMS)

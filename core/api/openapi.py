@@ -9,12 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, jsonify
-from flask_login import login_required
 from sqlalchemy import Boolean, Enum, Integer, Numeric, String, Text
 from sqlalchemy.types import TypeDecorator
 
 from core import __version__
-from core.api.resources import blueprint, resources
+from core.api.resources import authenticated, blueprint, resources
 from core.db import UTCDateTime
 from core.hookspecs import ModelView
 from core.i18n import gettext as _
@@ -193,6 +192,6 @@ def document() -> dict[str, Any]:
 
 
 @blueprint.get("/openapi.json")
-@login_required
+@authenticated
 def openapi_json():
     return jsonify(document())

@@ -1,35 +1,53 @@
-"""Generic REST resources: list, read, create and update every model an addon declares.
+"""Generic REST resources: list, read, create, update, delete and business actions of every
+model an addon declares with an ``api`` path.
 
 ``/api/v1/<api>`` lists (``q``, ``f``, ``sort``, ``desc``, ``page``, ``size``,
-``archived`` as on the screens) and creates; ``/api/v1/<api>/<id>`` reads and updates.
-Reads carry an ETag; an update with a stale ``If-Match`` is refused with 412, so no
-change is silently overwritten. Everything goes through the access layer and the
-addon's own services; refused input is a 422 with a message per field.
+``archived`` as on the screens) and creates; ``/api/v1/<api>/<id>`` reads, updates and
+deletes; ``POST /api/v1/<api>/<id>/<action>`` runs a business action. Reads carry an ETag;
+a write with a stale ``If-Match`` is refused with 412, so no change is silently
+overwritten; POSTs honour an ``Idempotency-Key`` (core.api.idempotency). Everything goes
+through the access layer and the addon's own services; refused input is a 422 with a
+message per field. JSON or XML both ways (core.api.formats).
 """
 
 from __future__ import annotations
 
 import enum
 import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import wraps
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, request, url_for
-from flask_login import login_required
+from flask import Blueprint, Response, abort, request, url_for
+from flask_login import current_user
 
 from core import db
-from core.hookspecs import ModelView
+from core.api import formats, idempotency
+from core.api.formats import ApiError
+from core.hookspecs import ModelView, ViewAction
 from core.i18n import lazy_gettext as _l
 from core.registry import get_registry
-from core.schemas import GENERAL, BusinessError
+from core.schemas import MSG_TOO_LONG, MSG_UNKNOWN_FIELD, BusinessError, render
 from core.security.access import Access, current_access
+from core.security.auth import MSG_TOKEN_REQUIRED
+from core.views.display import record_name
 from core.views.query import ListRequest, load_page
+from core.views.records import (
+    INPUT_LIMIT,
+    MSG_NOT_APPLICABLE,
+    action_permission,
+    applies,
+    run_action,
+)
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
-MSG_NOT_AN_OBJECT = _l("The request body must be a JSON object.")
 MSG_STALE = _l("This record was changed by someone else; read it again, then retry.")
+RECORD_ID = re.compile(r"[0-9]{1,10}")
 
 
 def resources() -> dict[str, ModelView]:
@@ -38,11 +56,44 @@ def resources() -> dict[str, ModelView]:
     return {view.api: view for view in views if view.api}
 
 
-def _resource(path: str) -> ModelView:
-    view = resources().get(path.strip("/"))
-    if view is None:
-        abort(404)
-    return view
+@dataclass(frozen=True)
+class Target:
+    """What a path names: a resource, one of its records, or an action on one."""
+
+    view: ModelView
+    record_id: int | None = None
+    action: str | None = None
+
+
+def resolve(path: str) -> Target:
+    """The resource, record or action ``path`` names (404 when none).
+
+    A resource's own path wins: ``partners/groups`` is the groups resource, while
+    ``partners/12`` is partner 12 and ``delta/tasks/3/start`` an action on task 3.
+    """
+    known = resources()
+    path = path.strip("/")
+    if path in known:
+        return Target(known[path])
+    head, _, last = path.rpartition("/")
+    if RECORD_ID.fullmatch(last) and head in known:
+        return Target(known[head], int(last))
+    resource, _, record_id = head.rpartition("/")
+    if RECORD_ID.fullmatch(record_id) and resource in known:
+        return Target(known[resource], int(record_id), last)
+    abort(404)
+
+
+def authenticated(view_function: Callable[..., Any]) -> Callable[..., Any]:
+    """Flask-Login's ``login_required``, answered in the caller's format (JSON or XML)."""
+
+    @wraps(view_function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            raise ApiError(401, MSG_TOKEN_REQUIRED, {"WWW-Authenticate": "Bearer"})
+        return view_function(*args, **kwargs)
+
+    return wrapper
 
 
 def dump(record: Any, view: ModelView, access: Access) -> dict[str, Any]:
@@ -72,88 +123,134 @@ def etag(record: Any) -> str:
     return f'"{digest}"'
 
 
-def _body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise BusinessError.on(GENERAL, MSG_NOT_AN_OBJECT)
-    return data
-
-
-def _item_response(record: Any, view: ModelView, access: Access, status: int = 200):
-    response = jsonify(dump(record, view, access))
-    response.status_code = status
+def _item_response(record: Any, view: ModelView, access: Access, status: int = 200) -> Response:
+    response = formats.record_response(dump(record, view, access), status)
     response.headers["ETag"] = etag(record)
     return response
 
 
+def _check_if_match(record: Any) -> None:
+    """Refuse (412) a write based on a stale read: ``If-Match`` names another version."""
+    expected = request.headers.get("If-Match")
+    if expected is None:
+        return
+    tags = {tag.strip() for tag in expected.split(",")}
+    if not tags & {etag(record), "*"}:
+        raise ApiError(412, MSG_STALE)
+
+
 @blueprint.get("/<path:path>")
-@login_required
+@authenticated
 def list_or_read(path: str):
-    head, _, tail = path.rstrip("/").rpartition("/")
-    if tail.isdigit() and head:
-        return read(head, int(tail))
-    view = _resource(path)
+    target = resolve(path)
+    if target.action is not None:
+        abort(405)
+    view = target.view
     access = current_access()
+    if target.record_id is not None:
+        record = access.get(db.session(), view.model, target.record_id)
+        return _item_response(record, view, access)
     wanted = ListRequest.from_args(request.args, view)
     page = load_page(db.session(), view, access, wanted)
-    return jsonify(
-        items=[dump(row, view, access) for row in page.rows],
-        total=page.total,
-        page=wanted.page,
-        size=wanted.page_size,
-    )
-
-
-def read(path: str, record_id: int):
-    view = _resource(path)
-    access = current_access()
-    record = access.get(db.session(), view.model, record_id)
-    return _item_response(record, view, access)
+    items = [dump(row, view, access) for row in page.rows]
+    return formats.page_response(items, page.total, wanted.page, wanted.page_size)
 
 
 @blueprint.post("/<path:path>")
-@login_required
-def create(path: str):
-    view = _resource(path)
+@authenticated
+def create_or_act(path: str):
+    target = resolve(path)
+    if target.action is not None:
+        return act(target)
+    if target.record_id is not None:
+        abort(405)
+    view = target.view
     if view.create is None:
         abort(405)
     access = current_access()
     access.require(f"{view.model.__resource__}.create")
     session = db.session()
-    record = view.create(session, _body())
+    key = idempotency.requested(current_user.id)
+    if key is not None and (answer := key.stored_answer(session)) is not None:
+        return answer
+    record = view.create(session, formats.read_body())
     session.flush()
     access.check(session, record, "create")
-    session.commit()
     response = _item_response(record, view, access, 201)
     response.headers["Location"] = url_for(".list_or_read", path=f"{view.api}/{record.id}")
-    return response
+    return idempotency.commit(session, key, response)
+
+
+def act(target: Target) -> Response:
+    """A business action: its permission, the record writable, applicable (else 409)."""
+    view = target.view
+    action = next((a for a in view.actions if a.name == target.action), None)
+    if action is None:
+        abort(404)
+    access = current_access()
+    access.require(action_permission(view, action))
+    session = db.session()
+    key = idempotency.requested(current_user.id)
+    if key is not None and (answer := key.stored_answer(session)) is not None:
+        return answer
+    record = access.get(session, view.model, target.record_id, "write")
+    _check_if_match(record)
+    if not applies(action, record):
+        message = render(MSG_NOT_APPLICABLE, action=action.label, record=record_name(record))
+        raise ApiError(409, message)
+    data = action_data(action, formats.read_body(optional=True))
+    run_action(session, view, access, action, record, data)
+    return idempotency.commit(session, key, _item_response(record, view, access))
+
+
+def action_data(action: ViewAction, body: dict[str, Any]) -> dict[str, Any]:
+    """The values of the action's declared inputs; any other field is refused."""
+    known = {field.name for field in action.inputs}
+    refused = {name: [str(MSG_UNKNOWN_FIELD)] for name in body if name not in known}
+    for name in known & body.keys():
+        if isinstance(body[name], str) and len(body[name]) > INPUT_LIMIT:
+            refused[name] = [render(MSG_TOO_LONG, max=INPUT_LIMIT)]
+    if refused:
+        raise BusinessError(refused)
+    return {name: body[name] for name in known if name in body}
 
 
 @blueprint.patch("/<path:path>")
-@login_required
+@authenticated
 def update(path: str):
-    head, _, tail = path.rstrip("/").rpartition("/")
-    if not (tail.isdigit() and head):
-        abort(405)
-    view = _resource(head)
-    if view.update is None:
+    target = resolve(path)
+    view = target.view
+    if target.record_id is None or target.action is not None or view.update is None:
         abort(405)
     access = current_access()
     session = db.session()
-    record = access.get(session, view.model, int(tail), "write")
-    expected = request.headers.get("If-Match")
-    if expected is not None and expected.strip() not in (etag(record), "*"):
-        response = jsonify(error=412, message=str(MSG_STALE))
-        response.status_code = 412
-        return response
-    view.update(session, record.id, _body())
+    record = access.get(session, view.model, target.record_id, "write")
+    _check_if_match(record)
+    view.update(session, record.id, formats.read_body())
     session.flush()
     access.check(session, record, "write")
     session.commit()
     return _item_response(record, view, access)
 
 
+@blueprint.delete("/<path:path>")
+@authenticated
+def delete(path: str):
+    target = resolve(path)
+    view = target.view
+    if target.record_id is None or target.action is not None or view.delete is None:
+        abort(405)
+    access = current_access()
+    session = db.session()
+    record = access.get(session, view.model, target.record_id, "delete")
+    _check_if_match(record)
+    view.delete(session, record.id)
+    session.commit()
+    return Response(status=204)
+
+
 def init_app(app) -> None:
-    from core.api import openapi  # noqa: F401  (adds /api/v1/openapi.json to the blueprint)
+    from core.api import docs, openapi  # noqa: F401  (their routes join the blueprint)
 
     app.register_blueprint(blueprint, name_prefix="core")
+    app.register_error_handler(ApiError, formats.api_error_response)
