@@ -106,13 +106,8 @@ def home():
 @blueprint.get("/apps")
 @login_required
 def apps():
-    access = current_access()
-    access.require("core.module.read")
-    return render_template(
-        "core/apps.html",
-        addons=get_registry().lifecycle.statuses(),
-        can_manage=access.can("core.module.manage"),
-    )
+    current_access().require("core.module.read")
+    return render_template("core/apps.html", addons=get_registry().lifecycle.statuses())
 
 
 def _safe_next(target: str | None) -> str:
@@ -188,13 +183,9 @@ def _back_here() -> str:
 
 def shell_context() -> dict[str, Any]:
     """What core/base.html needs on every page (registered as a context processor)."""
-    from core.admin.system import logo_url
-    from core.settings import SYSTEM_NAME, get_setting
-
     languages = current_app.config.get("LANGUAGES") or list(LANGUAGE_NAMES)
     return {
-        "system_name": get_setting(SYSTEM_NAME),
-        "logo_url": logo_url(),
+        "system_name": current_app.config.get("SYSTEM_NAME") or "Tessera",
         "shell_menu": _shell_menu,
         "active_app": _active_app,
         "is_current": _is_current,
@@ -218,13 +209,12 @@ def init_app(app) -> None:
     """Template helpers, error pages and security headers for every response."""
     from flask_babel import get_locale
 
-    from core import admin, i18n
+    from core import i18n
     from core.security import csrf, views
 
     auth.init_app(app)
     csrf.init_app(app)
     views.init_app(app)
-    admin.init_app(app)
     app.jinja_env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
     app.jinja_env.globals.update(
         current_language=lambda: str(get_locale() or "en").replace("_", "-"),
