@@ -501,3 +501,51 @@ def test_browsable_docs_are_served_locally_to_logged_in_users(admin_client):
     assert admin_client.get("/static/core/api-docs.js").status_code == 200
     spec = admin_client.get("/api/v1/openapi.json")
     assert spec.status_code == 200 and spec.json["openapi"].startswith("3.")
+
+
+# --------------------------------------------------------------------------- OpenAPI
+
+
+@pytest.mark.spec("4.4.1")
+def test_openapi_describes_delete_actions_xml_and_headers(delta_app):
+    from openapi_spec_validator import validate
+
+    app, _ids = delta_app
+    client, auth = tokens(app, "carol")
+    spec = client.get("/api/v1/openapi.json", headers=auth["carol"]).json
+    validate(spec)
+    task = spec["paths"]["/api/v1/delta/tasks/{id}"]
+    assert set(task) >= {"get", "patch", "delete"}
+    assert "204" in task["delete"]["responses"] and "412" in task["delete"]["responses"]
+    assert [p["name"] for p in task["delete"]["parameters"]] == ["If-Match"]
+    actions = {path.rsplit("/", 1)[1] for path in spec["paths"] if "{id}/" in path}
+    assert actions == {"start", "finish", "cancel"}
+    cancel = spec["paths"]["/api/v1/delta/tasks/{id}/cancel"]["post"]
+    assert {"200", "409", "412", "422"} <= set(cancel["responses"])
+    assert {p["name"] for p in cancel["parameters"]} == {"If-Match", "Idempotency-Key"}
+    body = cancel["requestBody"]["content"]["application/xml"]["schema"]
+    assert body["required"] == ["reason"] and body["xml"] == {"name": "record"}
+    create = spec["paths"]["/api/v1/delta/tasks"]["post"]
+    assert [p["name"] for p in create["parameters"]] == ["Idempotency-Key"]
+    assert "Idempotent-Replayed" in create["responses"]["201"]["headers"]
+    listed = spec["paths"]["/api/v1/delta/tasks"]["get"]["responses"]["200"]["content"]
+    assert listed["application/xml"]["schema"]["xml"] == {"name": "records"}
+    refused = create["responses"]["422"]["content"]["application/xml"]["schema"]
+    assert refused == {"$ref": "#/components/schemas/Errors"}
+
+
+@pytest.mark.addons("partners", "products")
+def test_openapi_lists_sub_resources_and_omits_what_is_not_offered(client):
+    from openapi_spec_validator import validate
+
+    spec = client.get("/api/v1/openapi.json", headers=bearer(client)).json
+    validate(spec)
+    for path in ("partners/groups", "partners/tags", "products/categories", "products/uoms"):
+        assert f"/api/v1/{path}" in spec["paths"] and f"/api/v1/{path}/{{id}}" in spec["paths"]
+    assert "delete" in spec["paths"]["/api/v1/partners/{id}"]
+    assert "delete" not in spec["paths"]["/api/v1/products/{id}"]
+    assert "delete" not in spec["paths"]["/api/v1/products/uoms/{id}"]
+    assert set(spec["components"]["schemas"]["PartnerGroupInput"]["properties"]) == {
+        "name",
+        "parent_id",
+    }

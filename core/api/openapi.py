@@ -15,7 +15,7 @@ from sqlalchemy.types import TypeDecorator
 from core import __version__
 from core.api.resources import authenticated, blueprint, resources
 from core.db import UTCDateTime
-from core.hookspecs import ModelView
+from core.hookspecs import ModelView, ViewAction
 from core.i18n import gettext as _
 
 
@@ -46,7 +46,11 @@ def column_schema(column) -> dict[str, Any]:
 
 def model_schema(view: ModelView) -> dict[str, Any]:
     columns = view.model.__table__.columns
-    return {"type": "object", "properties": {c.key: column_schema(c) for c in columns}}
+    return {
+        "type": "object",
+        "xml": {"name": "record"},
+        "properties": {c.key: column_schema(c) for c in columns},
+    }
 
 
 def list_parameters() -> list[dict[str, Any]]:
@@ -80,33 +84,113 @@ def list_parameters() -> list[dict[str, Any]]:
     ]
 
 
-def errors() -> dict[str, Any]:
-    refused = {"application/json": {"schema": {"$ref": "#/components/schemas/Refused"}}}
+def both(schema: dict[str, Any], xml_schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The same content as JSON and as XML (the XML shape in core.api.formats)."""
     return {
-        "401": {"description": _("No valid token.")},
-        "403": {"description": _("The token's user lacks the permission.")},
-        "404": {"description": _("No such record, or hidden from this user.")},
-        "422": {"description": _("Refused input: a message per field."), "content": refused},
+        "application/json": {"schema": schema},
+        "application/xml": {"schema": xml_schema or schema},
     }
+
+
+def refusal(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": both(
+            {"$ref": "#/components/schemas/Problem"}, {"$ref": "#/components/schemas/Errors"}
+        ),
+    }
+
+
+def errors() -> dict[str, Any]:
+    return {
+        "401": refusal(_("No valid token.")),
+        "403": refusal(_("The token's user lacks the permission.")),
+        "404": refusal(_("No such record, or hidden from this user.")),
+        "422": {
+            "description": _("Refused input: a message per field; nothing was written."),
+            "content": both(
+                {"$ref": "#/components/schemas/Refused"}, {"$ref": "#/components/schemas/Errors"}
+            ),
+        },
+    }
+
+
+def header(name: str, description: str, **schema: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "header",
+        "schema": {"type": "string", **schema},
+        "description": description,
+    }
+
+
+def if_match() -> dict[str, Any]:
+    return header("If-Match", _("The ETag read last; a stale one gets 412."))
+
+
+def idempotency_key() -> dict[str, Any]:
+    return header(
+        "Idempotency-Key",
+        _(
+            "Any text of 1 to 128 visible characters: the same request sent again with it "
+            "is answered as the first time, without a second write; another request with "
+            "it is refused (422). Kept for a day."
+        ),
+        maxLength=128,
+        pattern=r"^[\x21-\x7e]+$",
+    )
+
+
+def input_schema(view: ModelView) -> dict[str, Any]:
+    """The fields a create or change may send (the form's fields that are columns)."""
+    columns = view.model.__table__.columns
+    fields = [n for n in view.form_fields if n in columns]
+    return {
+        "type": "object",
+        "xml": {"name": "record"},
+        "properties": {n: column_schema(columns[n]) for n in fields},
+    }
+
+
+def action_schema(action: ViewAction) -> dict[str, Any]:
+    properties = {f.name: {"type": "string", "description": str(f.label)} for f in action.inputs}
+    required = [f.name for f in action.inputs if f.required]
+    schema: dict[str, Any] = {
+        "type": "object",
+        "xml": {"name": "record"},
+        "properties": properties,
+        "additionalProperties": False,
+    }
+    return {**schema, "required": required} if required else schema
 
 
 def paths_for(view: ModelView, name: str) -> dict[str, Any]:
     ref = {"$ref": f"#/components/schemas/{name}"}
-    body = {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}
+    body = {
+        "required": True,
+        "content": both({"$ref": f"#/components/schemas/{name}Input"}),
+    }
+    replayed = {
+        "description": _("true when this is the stored answer to an earlier request."),
+        "schema": {"type": "string", "enum": ["true"]},
+    }
     record = {
         "description": _("The record."),
         "headers": {"ETag": {"schema": {"type": "string"}}},
-        "content": {"application/json": {"schema": ref}},
+        "content": both(ref),
     }
+    posted = {**record, "headers": {**record["headers"], "Idempotent-Replayed": replayed}}
     page = {
         "type": "object",
+        "xml": {"name": "records"},
         "properties": {
-            "items": {"type": "array", "items": ref},
-            "total": {"type": "integer"},
-            "page": {"type": "integer"},
-            "size": {"type": "integer"},
+            "items": {"type": "array", "items": ref, "xml": {"wrapped": False}},
+            "total": {"type": "integer", "xml": {"attribute": True}},
+            "page": {"type": "integer", "xml": {"attribute": True}},
+            "size": {"type": "integer", "xml": {"attribute": True}},
         },
     }
+    stale = {"412": refusal(_("Changed by someone else since it was read (If-Match)."))}
     tags = [view.addon]
     collection: dict[str, Any] = {
         "get": {
@@ -114,18 +198,14 @@ def paths_for(view: ModelView, name: str) -> dict[str, Any]:
             "tags": tags,
             "parameters": list_parameters(),
             "responses": {
-                "200": {
-                    "description": _("One page."),
-                    "content": {"application/json": {"schema": page}},
-                },
+                "200": {"description": _("One page."), "content": both(page)},
                 **errors(),
             },
         }
     }
+    record_id = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
     single: dict[str, Any] = {
-        "parameters": [
-            {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
-        ],
+        "parameters": [record_id],
         "get": {
             "summary": _("Read one %(name)s", name=name),
             "tags": tags,
@@ -136,28 +216,49 @@ def paths_for(view: ModelView, name: str) -> dict[str, Any]:
         collection["post"] = {
             "summary": _("Create %(name)s", name=name),
             "tags": tags,
+            "parameters": [idempotency_key()],
             "requestBody": body,
-            "responses": {"201": record, **errors()},
+            "responses": {"201": posted, **errors()},
         }
     if view.update is not None:
-        if_match = {
-            "name": "If-Match",
-            "in": "header",
-            "schema": {"type": "string"},
-            "description": _("The ETag read last; a stale one gets 412."),
-        }
         single["patch"] = {
             "summary": _("Change %(name)s", name=name),
             "tags": tags,
-            "parameters": [if_match],
+            "parameters": [if_match()],
             "requestBody": body,
-            "responses": {
-                "200": record,
-                "412": {"description": _("Changed by someone else.")},
-                **errors(),
+            "responses": {"200": record, **stale, **errors()},
+        }
+    if view.delete is not None:
+        single["delete"] = {
+            "summary": _("Delete %(name)s", name=name),
+            "tags": tags,
+            "parameters": [if_match()],
+            "responses": {"204": {"description": _("Deleted.")}, **stale, **errors()},
+        }
+    paths = {f"/api/v1/{view.api}": collection, f"/api/v1/{view.api}/{{id}}": single}
+    for action in view.actions:
+        content = both(action_schema(action))
+        paths[f"/api/v1/{view.api}/{{id}}/{action.name}"] = {
+            "parameters": [record_id],
+            "post": {
+                "summary": f"{action.label} ({name})",
+                "description": _(
+                    "A business action; it needs %(permission)s and the right to change "
+                    "the record.",
+                    permission=action.permission or f"{view.model.__resource__}.write",
+                ),
+                "tags": tags,
+                "parameters": [if_match(), idempotency_key()],
+                "requestBody": {"required": bool(action.inputs), "content": content},
+                "responses": {
+                    "200": posted,
+                    "409": refusal(_("The action does not apply to the record as it stands.")),
+                    **stale,
+                    **errors(),
+                },
             },
         }
-    return {f"/api/v1/{view.api}": collection, f"/api/v1/{view.api}/{{id}}": single}
+    return paths
 
 
 def document() -> dict[str, Any]:
@@ -170,17 +271,43 @@ def document() -> dict[str, Any]:
         "Refused": {
             "type": "object",
             "properties": {"error": {"type": "integer"}, "messages": messages},
-        }
+        },
+        "Problem": {
+            "type": "object",
+            "properties": {"error": {"type": "integer"}, "message": {"type": "string"}},
+        },
+        "Errors": {
+            "type": "object",
+            "description": _(
+                'A refusal in XML: <errors code="422"><error field="name">...</error>'
+                "</errors>; an error about the input as a whole has no field."
+            ),
+            "xml": {"name": "errors"},
+            "properties": {
+                "code": {"type": "integer", "xml": {"attribute": True}},
+                "error": {
+                    "type": "array",
+                    "xml": {"wrapped": False},
+                    "items": {"type": "string", "xml": {"name": "error"}},
+                },
+            },
+        },
     }
     for _path, view in sorted(resources().items()):
         name = view.model.__name__
         schemas[name] = model_schema(view)
+        schemas[f"{name}Input"] = input_schema(view)
         paths.update(paths_for(view, name))
     return {
         "openapi": "3.0.3",
         "info": {
             "title": current_app.config.get("SYSTEM_NAME") or "Tessera",
             "version": __version__,
+            "description": _(
+                "JSON by default; send Accept: application/xml for XML, and "
+                "Content-Type: application/xml to send XML (no DTD or entities). "
+                "Browsable at /api/v1/docs."
+            ),
         },
         "paths": paths,
         "components": {
