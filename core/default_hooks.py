@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.hookspecs import Job, MenuItem, Permission, Role
+from core.hookspecs import Job, MenuItem, ModelView, Permission, Role
 from core.i18n import lazy_gettext as _l
 from core.plugins import hookimpl
 from core.security.anomaly import report_anomalies
@@ -13,10 +13,17 @@ def core_register_permissions() -> list[Permission]:
     return [
         Permission("core.module", "read", _l("See installed apps")),
         Permission("core.module", "manage", _l("Install, upgrade and uninstall apps")),
-        Permission("core.user", "read", _l("See users")),
-        Permission("core.user", "manage", _l("Create and change users")),
+        Permission("core.user", "read", _l("See users and roles")),
+        Permission("core.user", "create", _l("Create users")),
+        Permission("core.user", "write", _l("Change users' details")),
+        Permission(
+            "core.user",
+            "manage",
+            _l("Assign roles, deactivate users, reset passwords, edit custom roles"),
+        ),
         Permission("core.company", "read", _l("See companies")),
-        Permission("core.company", "manage", _l("Change company details")),
+        Permission("core.company", "create", _l("Create companies")),
+        Permission("core.company", "write", _l("Change company details")),
         Permission("core.settings", "read", _l("See system settings")),
         Permission("core.settings", "manage", _l("Change system settings")),
         Permission("core.audit", "read", _l("Read the audit log")),
@@ -33,9 +40,12 @@ def core_register_roles() -> list[Role]:
                 "core.module.read",
                 "core.module.manage",
                 "core.user.read",
+                "core.user.create",
+                "core.user.write",
                 "core.user.manage",
                 "core.company.read",
-                "core.company.manage",
+                "core.company.create",
+                "core.company.write",
                 "core.settings.read",
                 "core.settings.manage",
             ),
@@ -60,7 +70,54 @@ def core_register_menus() -> list[MenuItem]:
             permission="core.module.read",
             sequence=10,
         ),
+        MenuItem(
+            "core.settings.users",
+            _l("Users"),
+            parent="core.settings",
+            view="core.user",
+            permission="core.user.read",
+            sequence=20,
+        ),
+        MenuItem(
+            "core.settings.roles",
+            _l("Roles"),
+            parent="core.settings",
+            endpoint="core.admin.roles",
+            permission="core.user.read",
+            sequence=30,
+        ),
+        MenuItem(
+            "core.settings.companies",
+            _l("Companies"),
+            parent="core.settings",
+            view="core.company",
+            permission="core.company.read",
+            sequence=40,
+        ),
+        MenuItem(
+            "core.settings.system",
+            _l("System settings"),
+            parent="core.settings",
+            endpoint="core.admin.settings",
+            permission="core.settings.read",
+            sequence=50,
+        ),
+        MenuItem(
+            "core.settings.audit",
+            _l("Audit log"),
+            parent="core.settings",
+            endpoint="core.admin.audit",
+            permission="core.audit.read",
+            sequence=60,
+        ),
     ]
+
+
+@hookimpl
+def core_register_views() -> list[ModelView]:
+    from core.admin.views import VIEWS
+
+    return list(VIEWS)
 
 
 @hookimpl

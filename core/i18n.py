@@ -123,17 +123,21 @@ def select_locale() -> str:
 
     Order: the language set for this context (the logged-in user's, or a job's),
     then the one chosen in this browser's session (the login page's switch), then
-    the browser's Accept-Language, then the deployment default. Outside a request
-    (the CLI) the terminal's LANG decides, English when it says nothing.
+    the system default an administrator set (System settings), then the browser's
+    Accept-Language, then the deployment default. Outside a request (the CLI) the
+    terminal's LANG decides, English when it says nothing.
     """
     chosen = normalise_language(g.get("language")) if has_app_context() else None
     if chosen:
         return chosen
     languages = current_app.config.get("LANGUAGES", [CHINESE, ENGLISH])
     if has_request_context():
-        chosen = normalise_language(session.get("language"))
-        if chosen in languages:
-            return chosen
+        from core.settings import DEFAULT_LANGUAGE, get_setting
+
+        for candidate in (session.get("language"), get_setting(DEFAULT_LANGUAGE)):
+            chosen = normalise_language(candidate)
+            if chosen in languages:
+                return chosen
         for value, _quality in request.accept_languages:
             name = normalise_language(value)
             if name in languages:
@@ -147,8 +151,14 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    zone = g.get("timezone") if has_app_context() else None
-    return zone or current_app.config.get("DEFAULT_TIMEZONE", "Asia/Shanghai")
+    """The time zone dates and times are shown in: the user's, else the system default
+    (System settings, else the deployment's DEFAULT_TIMEZONE), else UTC."""
+    from core.settings import DEFAULT_TIMEZONE, get_setting, known_time_zones
+
+    for zone in (g.get("timezone"), get_setting(DEFAULT_TIMEZONE)):
+        if zone in known_time_zones():
+            return zone
+    return "UTC"
 
 
 def init_app(app: Flask) -> None:

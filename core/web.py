@@ -106,8 +106,13 @@ def home():
 @blueprint.get("/apps")
 @login_required
 def apps():
-    current_access().require("core.module.read")
-    return render_template("core/apps.html", addons=get_registry().lifecycle.statuses())
+    access = current_access()
+    access.require("core.module.read")
+    return render_template(
+        "core/apps.html",
+        addons=get_registry().lifecycle.statuses(),
+        can_manage=access.can("core.module.manage"),
+    )
 
 
 def _safe_next(target: str | None) -> str:
@@ -183,9 +188,13 @@ def _back_here() -> str:
 
 def shell_context() -> dict[str, Any]:
     """What core/base.html needs on every page (registered as a context processor)."""
+    from core.admin.system import logo_url
+    from core.settings import SYSTEM_NAME, get_setting
+
     languages = current_app.config.get("LANGUAGES") or list(LANGUAGE_NAMES)
     return {
-        "system_name": current_app.config.get("SYSTEM_NAME") or "Tessera",
+        "system_name": get_setting(SYSTEM_NAME),
+        "logo_url": logo_url(),
         "shell_menu": _shell_menu,
         "active_app": _active_app,
         "is_current": _is_current,
@@ -209,12 +218,13 @@ def init_app(app) -> None:
     """Template helpers, error pages and security headers for every response."""
     from flask_babel import get_locale
 
-    from core import i18n
+    from core import admin, i18n
     from core.security import csrf, views
 
     auth.init_app(app)
     csrf.init_app(app)
     views.init_app(app)
+    admin.init_app(app)
     app.jinja_env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
     app.jinja_env.globals.update(
         current_language=lambda: str(get_locale() or "en").replace("_", "-"),

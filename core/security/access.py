@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.db import CompanyMixin
@@ -26,6 +26,11 @@ from core.security.users import User
 
 ACTIONS = ("read", "create", "write", "delete", "export")
 CUSTOM_PREFIX = "custom."
+# Audit entries about role definitions (a user's roles are logged under core.user).
+ROLE_RESOURCE = "core.role"
+# A custom role's row keeps what it grants in its one JSON list (``implies``): the names
+# of the roles it includes, and each single permission as "permission:<name>".
+PERMISSION_PREFIX = "permission:"
 
 MSG_DENIED = _l("You are not allowed to do this (%(permission)s).")
 MSG_NOT_FOUND = _l("This record does not exist, or you may not see it.")
@@ -35,7 +40,11 @@ MSG_CUSTOM_NAME = _l(
 )
 MSG_ROLE_EXISTS = _l("A role named %(role)s exists already.")
 MSG_ROLE_CYCLE = _l("A role cannot include itself, directly or through others.")
-MSG_IMPLIES_NOTHING = _l("A custom role must include at least one role.")
+MSG_GRANTS_NOTHING = _l("A custom role must include at least one role or permission.")
+MSG_UNKNOWN_PERMISSION = _l("There is no permission named %(permission)s.")
+MSG_NOT_CUSTOM = _l("%(role)s is not a custom role.")
+MSG_ROLE_HELD = _l("This role is held by %(count)d users; take it from them first.")
+MSG_ROLE_INCLUDED = _l("This role is included in %(roles)s; remove it from them first.")
 
 ANONYMOUS = Principal(user_id=None)
 
@@ -73,10 +82,12 @@ class RoleBook:
 
     @classmethod
     def load(cls, session: Session, declared: Iterable[Role]) -> RoleBook:
-        custom = [
-            Role(row.name, row.label, implies=tuple(row.implies or ()), description=row.description)
-            for row in session.scalars(select(CustomRole))
-        ]
+        custom = []
+        for row in session.scalars(select(CustomRole)):
+            roles, permissions = custom_role_grants(row)
+            custom.append(
+                Role(row.name, row.label, permissions, implies=roles, description=row.description)
+            )
         return cls([*declared, *custom])
 
     def __contains__(self, name: str) -> bool:
@@ -158,37 +169,165 @@ def load_book(session: Session) -> RoleBook:
 
 
 def create_custom_role(
-    session: Session, name: str, label: str, implies: Iterable[str], description: str | None = None
+    session: Session,
+    name: str,
+    label: str,
+    implies: Iterable[str],
+    description: str | None = None,
+    permissions: Iterable[str] = (),
 ) -> CustomRole:
-    """A role combining others (a new role, so it cannot close a cycle but on itself).
+    """A role combining others and single permissions (a new role, so it cannot close a
+    cycle but on itself). Audited.
 
-    Refused with every problem at once: a bad or taken name, unknown roles, no label.
+    Refused with every problem at once: a bad or taken name, unknown roles or
+    permissions, nothing granted, no label.
     """
     import re
 
-    from core.schemas import MSG_REQUIRED, Refusals
+    from core.schemas import Refusals
 
     book = load_book(session)
-    implied = list(dict.fromkeys(implies))
     refusals = Refusals()
     if not re.fullmatch(r"custom\.[a-z0-9_]{2,40}", name or ""):
         refusals.add("name", MSG_CUSTOM_NAME)
     elif name in book:
         refusals.add("name", MSG_ROLE_EXISTS, role=name)
-    if not implied:
-        refusals.add("implies", MSG_IMPLIES_NOTHING)
+    implied, granted = _checked_grants(book, name, label, implies, permissions, refusals)
+    refusals.raise_any()
+    row = CustomRole(
+        name=name,
+        label=label.strip(),
+        implies=_stored_grants(implied, granted),
+        description=(description or "").strip() or None,
+    )
+    session.add(row)
+    session.flush()
+    _audit_role(session, row, {"action": "create", **_role_state(row)})
+    return row
+
+
+def update_custom_role(
+    session: Session,
+    name: str,
+    label: str,
+    implies: Iterable[str],
+    description: str | None = None,
+    permissions: Iterable[str] = (),
+) -> CustomRole:
+    """Change what custom role ``name`` is called and grants (audited, old and new).
+
+    A role may not come to include itself through the roles it includes.
+    """
+    from core.schemas import Refusals
+
+    row = _custom_row(session, name)
+    before = _role_state(row)
+    refusals = Refusals()
+    implied, granted = _checked_grants(
+        load_book(session), name, label, implies, permissions, refusals
+    )
+    refusals.raise_any()
+    row.label = label.strip()
+    row.implies = _stored_grants(implied, granted)
+    row.description = (description or "").strip() or None
+    session.flush()
+    after = _role_state(row)
+    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if changes:
+        _audit_role(session, row, {"action": "update", **changes})
+    return row
+
+
+def delete_custom_role(session: Session, name: str) -> None:
+    """Delete custom role ``name``: refused while a user holds it or a role includes it."""
+    from core.schemas import BusinessError
+
+    row = _custom_row(session, name)
+    holders = session.scalar(
+        select(func.count()).select_from(UserRole).where(UserRole.role == name)
+    )
+    if holders:
+        raise BusinessError.on(None, MSG_ROLE_HELD, count=holders)
+    including = [
+        other.name
+        for other in session.scalars(select(CustomRole).where(CustomRole.name != name))
+        if name in (other.implies or ())
+    ]
+    if including:
+        raise BusinessError.on(None, MSG_ROLE_INCLUDED, roles=", ".join(sorted(including)))
+    _audit_role(session, row, {"action": "delete", **_role_state(row)})
+    session.delete(row)
+    session.flush()
+
+
+def custom_role_grants(row: CustomRole) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The roles and the permissions custom role ``row`` grants."""
+    values = [str(v) for v in row.implies or ()]
+    roles = tuple(v for v in values if not v.startswith(PERMISSION_PREFIX))
+    permissions = tuple(
+        v.removeprefix(PERMISSION_PREFIX) for v in values if v.startswith(PERMISSION_PREFIX)
+    )
+    return roles, permissions
+
+
+def _stored_grants(roles: Iterable[str], permissions: Iterable[str]) -> list[str]:
+    return [*roles, *(PERMISSION_PREFIX + p for p in permissions)]
+
+
+def _checked_grants(
+    book: RoleBook,
+    name: str,
+    label: str,
+    implies: Iterable[str],
+    permissions: Iterable[str],
+    refusals,
+) -> tuple[list[str], list[str]]:
+    """The roles and permissions a custom role may grant, problems added to ``refusals``."""
+    from core.registry import get_registry
+    from core.schemas import MSG_REQUIRED
+
+    implied = list(dict.fromkeys(implies))
+    granted = list(dict.fromkeys(permissions))
+    if not implied and not granted:
+        refusals.add("implies", MSG_GRANTS_NOTHING)
     for role in implied:
-        if role == name:
+        if role == name or (role in book and name in book.expand([role])):
             refusals.add("implies", MSG_ROLE_CYCLE)
         elif role not in book:
             refusals.add("implies", MSG_UNKNOWN_ROLE, role=role)
+    declared = {p.name for p in get_registry().collect("core_register_permissions")}
+    for permission in granted:
+        if permission not in declared:
+            refusals.add("permissions", MSG_UNKNOWN_PERMISSION, permission=permission)
     if not (label or "").strip() or len(label) > 255:
         refusals.add("label", MSG_REQUIRED)
-    refusals.raise_any()
-    row = CustomRole(name=name, label=label.strip(), implies=implied, description=description)
-    session.add(row)
-    session.flush()
+    return implied, granted
+
+
+def _custom_row(session: Session, name: str) -> CustomRole:
+    from core.schemas import BusinessError
+
+    row = session.scalar(select(CustomRole).where(CustomRole.name == name))
+    if row is None:
+        raise BusinessError.on("name", MSG_NOT_CUSTOM, role=name)
     return row
+
+
+def _role_state(row: CustomRole) -> dict:
+    roles, permissions = custom_role_grants(row)
+    return {
+        "name": row.name,
+        "label": row.label,
+        "description": row.description,
+        "implies": list(roles),
+        "permissions": list(permissions),
+    }
+
+
+def _audit_role(session: Session, row: CustomRole, changes: dict) -> None:
+    from core.security.audit import record
+
+    record(session, "role_change", resource=ROLE_RESOURCE, record_id=row.id, changes=changes)
 
 
 # --------------------------------------------------------------------------- rules

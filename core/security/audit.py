@@ -44,6 +44,7 @@ EVENTS = frozenset(
         "update",
         "delete",
         "addon_install",
+        "addon_upgrade",
         "addon_uninstall",
     }
 )

@@ -231,6 +231,8 @@ def _widget(view: ModelView, name: str) -> dict[str, Any]:
     elif isinstance(kind, Enum):
         labels = dict(spec.choices)
         widget.update(kind="select", choices=[(v, labels.get(v, v)) for v in kind.enums])
+    elif spec.choices:  # a text column limited to declared values (a language, a currency)
+        widget.update(kind="select", choices=list(spec.choices))
     elif isinstance(kind, Numeric):
         widget.update(kind="number")
     elif isinstance(kind, Integer):
