@@ -278,6 +278,7 @@ def _reference_choices(column) -> list[tuple[int, str]] | None:
 
 def init_app(app) -> None:
     from core.views import lookup, personal, records  # noqa: F401  (their routes join the blueprint)
+    from core.views.exchange import routes as exchange  # noqa: F401  (export, import, print)
 
     app.register_blueprint(blueprint, name_prefix="core")
     app.jinja_env.globals["view_url"] = view_url
