@@ -224,3 +224,22 @@ def test_field_and_month_filters_drill_down(admin_client, app):
     assert admin_client.get("/partners/partner/?eq.password=1").status_code == 200
     old = admin_client.get("/partners/partner/?month.created_at=2001-01").get_data(as_text=True)
     assert "Acme Trading" not in old
+
+
+def test_a_company_form_counts_its_contacts_and_opens_them(admin_client, app):
+    with app.app_context():
+        session = db.session()
+        company = Partner(name="Acme Trading", code="L0001", kind="company", company_id=1)
+        session.add(company)
+        session.flush()
+        session.add(
+            Partner(name="Li Lei", code="L0002", kind="person", parent_id=company.id, company_id=1)
+        )
+        session.commit()
+        company_id = company.id
+    page = admin_client.get(f"/partners/partner/{company_id}", headers=EN).get_data(as_text=True)
+    link = f"/partners/partner/?eq.parent_id={company_id}"
+    assert link in page
+    assert 'Contacts <span class="badge text-bg-secondary">1</span>' in page
+    contacts = admin_client.get(link).get_data(as_text=True)
+    assert "Li Lei" in contacts and "Acme Trading" not in contacts

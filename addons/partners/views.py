@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from addons.partners import services
 from addons.partners.messages import _l
 from addons.partners.models import Partner, PartnerGroup, PartnerTag
-from core.hookspecs import ModelView, ViewField, ViewFilter
+from core.hookspecs import ModelView, ViewField, ViewFilter, ViewLink
 
 KINDS = (("company", _l("Company")), ("person", _l("Person")))
 
@@ -29,6 +29,7 @@ PARTNER_FIELDS = (
     ViewField("salesperson_id", _l("Salesperson")),
     ViewField("credit_limit", _l("Credit limit")),
     ViewField("notes", _l("Notes")),
+    ViewField("created_at", _l("Created on")),
 )
 
 
@@ -75,6 +76,8 @@ PARTNERS = ModelView(
     archive=services.archive_partners,
     unarchive=services.unarchive_partners,
     api="partners",
+    links=(ViewLink(_l("Contacts"), "partners.partner", "parent_id"),),
+    group_by=("kind", "group", "salesperson_id", "is_customer", "is_supplier", "created_at"),
 )
 
 GROUPS = ModelView(
@@ -96,6 +99,10 @@ GROUPS = ModelView(
     delete=services.delete_group,
     api="partners/groups",
     import_key=None,
+    links=(
+        ViewLink(_l("Partners"), "partners.partner", "group_id"),
+        ViewLink(_l("Subgroups"), "partners.group", "parent_id"),
+    ),
 )
 
 TAGS = ModelView(
