@@ -8,11 +8,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Enum, Integer, Numeric, Select, func, inspect, or_, select
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    Integer,
+    Numeric,
+    Select,
+    func,
+    inspect,
+    or_,
+    select,
+)
 from sqlalchemy.orm import RelationshipProperty, Session, selectinload
 from sqlalchemy.types import TypeDecorator
 
@@ -37,9 +49,12 @@ class ListRequest:
     page_size: int = 80
     archived: bool = False
     # Field equals value (``eq.kind=company``; empty means unset), and dates within a
-    # month (``month.created_at=2026-11``): the drill-down of groups, pivots and counts.
+    # period (``month.created_at=2026-11``; also a year 2026, a quarter 2026-Q4 or a day
+    # 2026-11-05): the drill-down of groups, pivots and counts.
     equals: tuple[tuple[str, Any], ...] = ()
     months: tuple[tuple[str, str], ...] = ()
+    # Group-by levels (``group=state&group=due_date:quarter``), checked by core.views.grouping.
+    groups: tuple[str, ...] = ()
 
     @classmethod
     def from_args(cls, args, view: ModelView) -> ListRequest:
@@ -63,9 +78,16 @@ class ListRequest:
                 (key[6:], value)
                 for key, value in args.items(multi=True)
                 if key.startswith("month.")
-                and filter_column(view.model, key[6:]) is not None
-                and _MONTH.fullmatch(value)
+                and _is_date(filter_column(view.model, key[6:]))
+                and period_bounds(value) is not None
             ),
+            groups=tuple(
+                dict.fromkeys(
+                    name[:MAX_GROUP_NAME]
+                    for name in args.getlist("group")
+                    if name.partition(":")[0] in {f.name for f in view.fields}
+                )
+            )[:MAX_GROUP_LEVELS],
         )
 
     def args(self) -> dict[str, Any]:
@@ -81,11 +103,43 @@ class ListRequest:
             params[f"eq.{name}"] = "" if value is None else _plain_arg(value)
         for name, value in self.months:
             params[f"month.{name}"] = value
+        if self.groups:
+            params["group"] = list(self.groups)
         return {key: value for key, value in params.items() if value is not None}
 
 
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+MAX_GROUP_LEVELS = 2
+MAX_GROUP_NAME = 80
+_PERIOD = re.compile(r"(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2])(?:-(\d{2}))?)?")
 _INVALID = object()
+
+
+def period_bounds(value: str) -> tuple[date, date] | None:
+    """The first day of period ``value`` (2026, 2026-Q4, 2026-11, 2026-11-05) and the
+    first day after it; None when ``value`` is no such period."""
+    found = _PERIOD.fullmatch(value or "")
+    if found is None:
+        return None
+    year, quarter, month, day = found.groups()
+    try:
+        if day is not None:
+            start = date(int(year), int(month), int(day))
+            return start, start + timedelta(days=1)
+        if month is None and quarter is None:
+            return date(int(year), 1, 1), date(int(year) + 1, 1, 1)
+        first = int(month) if month else int(quarter) * 3 - 2
+        months = 1 if month else 3
+        after = first - 1 + months
+        return date(int(year), first, 1), date(int(year) + after // 12, after % 12 + 1, 1)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _is_date(column) -> bool:
+    if column is None:
+        return False
+    kind = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
+    return isinstance(kind, Date | DateTime)
 
 
 def filter_column(model: type, name: str):
@@ -141,6 +195,8 @@ class ListPage:
     total: int
     request: ListRequest
     columns: list[str] = field(default_factory=list)
+    # Sums of the view's measures over every page (the footer).
+    totals: dict[str, Any] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -157,6 +213,29 @@ def visible_columns(view: ModelView, access: Access, names: tuple[str, ...]) -> 
     readable = access.readable_fields(view.model)
     relationships = {r.key for r in inspect(view.model).relationships}
     return [n for n in names if n in readable or n in relationships]
+
+
+def measure_names(view: ModelView, access: Access) -> list[str]:
+    """The view's measures the user may read (numeric columns only)."""
+    readable = access.readable_fields(view.model)
+    columns = view.model.__table__.columns
+    return [
+        name
+        for name in view.measures
+        if name in readable
+        and name in columns
+        and isinstance(_type_of(columns[name]), Numeric | Integer)
+    ]
+
+
+def zero(view: ModelView, measure: str) -> Any:
+    """The sum of no record at the measure's scale (0.00 for money)."""
+    quantum = getattr(view.model.__table__.columns[measure].type, "quantum", None)
+    return Decimal(0).quantize(quantum) if quantum is not None else 0
+
+
+def _type_of(column):
+    return column.type.impl if isinstance(column.type, TypeDecorator) else column.type
 
 
 def conditions(view: ModelView, request: ListRequest) -> list:
@@ -179,11 +258,10 @@ def conditions(view: ModelView, request: ListRequest) -> list:
         found.append(column.is_(None) if value is None else column == value)
     for name, value in request.months:
         column = filter_column(model, name)
-        year, month = (int(part) for part in value.split("-"))
-        start = datetime(year, month, 1, tzinfo=UTC)
-        end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
-        if not isinstance(column.type, UTCDateTime):
-            start, end = start.date(), end.date()
+        start, end = period_bounds(value)
+        if isinstance(column.type, UTCDateTime):
+            start = datetime.combine(start, time(), tzinfo=UTC)
+            end = datetime.combine(end, time(), tzinfo=UTC)
         found.append(column >= start)
         found.append(column < end)
     if issubclass(model, ActiveMixin):
@@ -215,13 +293,18 @@ def load_page(
     model = view.model
     columns = visible_columns(view, access, columns or view.list_columns)
     where = conditions(view, request)
-    total = session.scalar(
-        access.restrict(select(func.count()).select_from(model), model).where(*where)
-    )
+    # The count and the footer's totals of every page, in one query.
+    measures = measure_names(view, access)
+    sums = [func.sum(model.__table__.columns[name]) for name in measures]
+    counted = session.execute(
+        access.restrict(select(func.count(), *sums).select_from(model), model).where(*where)
+    ).one()
+    total, totals = counted[0], dict(zip(measures, counted[1:], strict=True))
     statement: Select = access.select(model).where(*where).order_by(*sort_clause(view, request))
     for name in columns:
         if relationship_of(model, name) is not None:
             statement = statement.options(selectinload(getattr(model, name)))
     statement = statement.limit(request.page_size).offset((request.page - 1) * request.page_size)
     rows = list(session.scalars(statement))
-    return ListPage(rows=rows, total=total or 0, request=request, columns=columns)
+    totals = {name: zero(view, name) if value is None else value for name, value in totals.items()}
+    return ListPage(rows=rows, total=total or 0, request=request, columns=columns, totals=totals)

@@ -55,12 +55,14 @@ def view_url(name: str, **args: Any) -> str:
 @blueprint.get("/<addon>/<slug>/")
 @login_required
 def list_records(addon: str, slug: str):
-    from core.views import personal, records
+    from core.views import analysis, personal, records
 
     view = find_view(addon, slug)
     access = current_access()
     wanted = ListRequest.from_args(request.args, view)
-    page = load_page(db.session(), view, access, wanted, personal.chosen_columns(view))
+    columns = personal.chosen_columns(view)
+    grouped = analysis.grouped_list(db.session(), view, access, wanted, columns)
+    page = grouped.page if grouped else load_page(db.session(), view, access, wanted, columns)
     return render_template(
         "core/views/list.html",
         view=view,
@@ -74,6 +76,7 @@ def list_records(addon: str, slug: str):
         filter_url=personal.filter_url,
         current_params=wanted.args(),
         **records.list_context(view),
+        **analysis.list_context(view, access, wanted, grouped),
     )
 
 
@@ -277,7 +280,12 @@ def _reference_choices(column) -> list[tuple[int, str]] | None:
 
 
 def init_app(app) -> None:
-    from core.views import lookup, personal, records  # noqa: F401  (their routes join the blueprint)
+    from core.views import (  # noqa: F401  (their routes join the blueprint)
+        analysis,
+        lookup,
+        personal,
+        records,
+    )
     from core.views.exchange import routes as exchange  # noqa: F401  (export, import, print)
 
     app.register_blueprint(blueprint, name_prefix="core")
