@@ -72,6 +72,7 @@ def test_the_audit_log_is_filtered_by_event_user_resource_dates_and_text(app, ad
     changed = auditor.get("/admin/audit?resource=core.company&record=1", headers=EN).text
     assert "Shanghai Trading Ltd" in changed and "mallory" not in changed
     assert "Test Company" in changed and "→" in changed  # old → new
+    assert "Name:</span>" in changed  # a field by the label its screen gives it
     by_user = auditor.get("/admin/audit?user=admin", headers=EN).get_data(as_text=True)
     assert "Shanghai Trading Ltd" in by_user and "mallory" not in by_user
     found = auditor.get("/admin/audit?q=shanghai", headers=EN).get_data(as_text=True)
@@ -153,7 +154,7 @@ def test_the_form_shows_the_record_history_newest_first(app, admin_client):
     rename_company(admin_client, "Hangzhou Tea Co")
     page = admin_client.get("/core/company/1", headers=EN).get_data(as_text=True)
     history = page[page.index('id="history-heading"') :]
-    assert "Administrator (admin)" in history and "Changed" in history
+    assert "Administrator (admin)" in history and "Record changed" in history
     newest, older = history.index("Hangzhou Tea Co</ins>"), history.index("Hangzhou Tea</ins>")
     assert newest < older
     assert "Test Company</del>" in history

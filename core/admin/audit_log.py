@@ -19,7 +19,7 @@ from sqlalchemy import String, cast, func, or_, select
 
 from core import db
 from core.admin.blueprint import blueprint
-from core.admin.history import EVENT_LABELS, describe, event_label, names_of, who
+from core.admin.history import EVENT_LABELS, describe, event_label, names_of, view_fields, who
 from core.schemas import LIKE_ESCAPE, escape_like
 from core.security.access import current_access
 from core.security.audit import EVENTS, ChainReport, verify
@@ -147,7 +147,15 @@ def load_entries(session, wanted: AuditQuery) -> tuple[list[AuditRow], int]:
         .offset((wanted.page - 1) * PAGE_SIZE)
     ).all()
     names = names_of(session, (entry.user_id for entry in entries))
-    rows = [AuditRow(entry, who(entry, names), describe(entry.changes)) for entry in entries]
+    labels = view_fields()
+    rows = [
+        AuditRow(
+            entry,
+            who(entry, names),
+            describe(entry.event, entry.changes, labels.get(entry.resource or "")),
+        )
+        for entry in entries
+    ]
     return rows, total
 
 

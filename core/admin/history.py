@@ -20,7 +20,7 @@ from core import db
 from core.hookspecs import ModelView
 from core.i18n import lazy_gettext as _l
 from core.security.access import current_access
-from core.security.audit_changes import resource_of
+from core.security.audit_changes import model_resource, resource_of
 from core.security.models import AuditEntry
 from core.security.users import User
 from core.views.display import show
@@ -29,9 +29,9 @@ HISTORY_LIMIT = 50
 VALUE_LIMIT = 200
 
 EVENT_LABELS = {
-    "login": _l("Login"),
+    "login": _l("Logged in"),
     "login_failed": _l("Failed login"),
-    "logout": _l("Logout"),
+    "logout": _l("Logged out"),
     "password_change": _l("Password changed"),
     "role_change": _l("Roles changed"),
     "user_change": _l("User changed"),
@@ -41,9 +41,9 @@ EVENT_LABELS = {
     "second_factor": _l("Two-factor login changed"),
     "export": _l("Export"),
     "read_sensitive": _l("Sensitive record read"),
-    "create": _l("Created"),
-    "update": _l("Changed"),
-    "delete": _l("Deleted"),
+    "create": _l("Record created"),
+    "update": _l("Record changed"),
+    "delete": _l("Record deleted"),
     "addon_install": _l("App installed"),
     "addon_upgrade": _l("App upgraded"),
     "addon_uninstall": _l("App uninstalled"),
@@ -63,11 +63,14 @@ DETAIL_LABELS = {
     "permissions": _l("Permissions"),
     "label": _l("Label"),
     "description": _l("Description"),
+    "name": _l("Name"),
+    "superuser": _l("Superuser"),
+    "version": _l("Version"),
 }
 ACTION_LABELS = {
-    "create": _l("Created"),
-    "update": _l("Changed"),
-    "delete": _l("Deleted"),
+    "create": _l("Record created"),
+    "update": _l("Record changed"),
+    "delete": _l("Record deleted"),
     "deactivate": _l("Deactivated"),
     "reactivate": _l("Reactivated"),
     "reset_password": _l("Password reset"),
@@ -123,14 +126,15 @@ def short(value: Any, specs: Mapping[str, Any] | None = None, name: str = "") ->
 
 
 def describe(
+    event: str,
     changes: Mapping[str, Any] | None,
     specs: Mapping[str, Any] | None = None,
     hidden: Iterable[str] = (),
     skipped: Iterable[str] = (),
 ) -> tuple[Change, ...]:
-    """An entry's ``changes`` as lines: ``field: old → new`` for the fields of a change,
-    ``name: value`` for other details; fields in ``hidden`` without their values, those
-    in ``skipped`` not at all."""
+    """An entry's ``changes`` as lines: ``field: old → new`` for a change, the value alone
+    for a created or deleted record's fields and for other details; fields in ``hidden``
+    without their values, those in ``skipped`` not at all."""
     if not changes:
         return ()
     specs = specs or {}
@@ -144,10 +148,29 @@ def describe(
         if name in hidden:
             lines.append(Change(label, hidden=True))
         elif isinstance(value, list) and len(value) == 2 and name != "addons":
-            lines.append(Change(label, short(value[0], specs, name), short(value[1], specs, name)))
+            old, new = value
+            if event in ("create", "delete"):
+                kept = new if event == "create" else old
+                lines.append(Change(label, new=short(kept, specs, name), pair=False))
+            else:
+                before = None if old in (None, []) else short(old, specs, name)
+                lines.append(Change(label, before, short(new, specs, name)))
         else:
             lines.append(Change(label, new=short(value, specs, name), pair=False))
     return tuple(lines)
+
+
+def view_fields() -> dict[str, dict[str, Any]]:
+    """The field declarations of each audited resource that has a screen, by its name in
+    the log: the labels the log's readers know the fields by."""
+    from core.views.screens import registered_views
+
+    found: dict[str, dict[str, Any]] = {}
+    for view in registered_views().values():
+        resource = model_resource(view.model)
+        if resource is not None:
+            found.setdefault(resource, {spec.name: spec for spec in view.fields})
+    return found
 
 
 def names_of(session, user_ids: Iterable[int | None]) -> dict[int, str]:
@@ -182,13 +205,10 @@ def record_history(view: ModelView, record: Any, limit: int = HISTORY_LIMIT) -> 
     # Columns the screen does not show (a password hash, bookkeeping) mean nothing here:
     # what happened to them is told by the service's own entry (a password reset).
     skipped = columns - set(specs)
-    return [
-        HistoryEntry(
-            entry.id,
-            entry.at,
-            entry.event,
-            who(entry, names),
-            describe(entry.changes, specs, hidden, skipped),
-        )
-        for entry in entries
-    ]
+    found = []
+    for entry in entries:
+        lines = describe(entry.event, entry.changes, specs, hidden, skipped)
+        if entry.event == "update" and not lines:
+            continue  # only columns the screen does not show changed
+        found.append(HistoryEntry(entry.id, entry.at, entry.event, who(entry, names), lines))
+    return found

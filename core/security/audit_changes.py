@@ -45,7 +45,11 @@ class Change:
 
 def resource_of(obj: object) -> str | None:
     """The name audit entries give ``obj``'s records, or None when its model is not audited."""
-    model = type(obj)
+    return model_resource(type(obj))
+
+
+def model_resource(model: type) -> str | None:
+    """The name audit entries give the records of ``model`` (None: not audited)."""
     resource = getattr(model, "__resource__", None)
     if resource is None:
         return None
