@@ -1,0 +1,432 @@
+"""The sales screens, declared for core's generic list, form, kanban, pivot and API.
+
+Orders: list filtered and grouped by each of the three tracks, a form with the lines
+grid, workflow buttons and the timeline link. Payments with their allocations grid; the
+order timeline and allocations as read-only lists; channels, teams and settings.
+"""
+
+from __future__ import annotations
+
+from addons.sales import services
+from addons.sales.messages import (
+    DELIVERY_LABELS,
+    PAYMENT_LABELS,
+    STATE_LABELS,
+    STEP_LABELS,
+    TRACK_LABELS,
+    _l,
+)
+from addons.sales.models import (
+    QUOTATION_STATES,
+    CreditMode,
+    DeliveryStatus,
+    OrderState,
+    PaymentState,
+    PaymentStatus,
+    SalesChannel,
+    SalesOrder,
+    SalesOrderEvent,
+    SalesPayment,
+    SalesPaymentAllocation,
+    SalesSettings,
+    SalesTeam,
+    Track,
+)
+from addons.sales.security import APPROVE_CREDIT
+from core.hookspecs import LineGrid, ModelView, ViewAction, ViewField, ViewFilter, ViewLink
+
+PAYMENT_METHODS = (
+    ("bank_transfer", _l("Bank transfer")),
+    ("cash", _l("Cash")),
+    ("cheque", _l("Cheque")),
+    ("card", _l("Card")),
+    ("alipay", _l("Alipay")),
+    ("wechat_pay", _l("WeChat Pay")),
+    ("other", _l("Other")),
+)
+PAYMENT_STATES = (("posted", _l("Posted")), ("cancelled", _l("Cancelled")))
+CREDIT_MODES = (
+    ("block", _l("Hold orders over the credit limit")),
+    ("warn", _l("Confirm them with a warning")),
+    ("off", _l("Do not check credit limits")),
+)
+
+
+# --------------------------------------------------------------------------- orders
+
+
+def _manual_delivery(order: SalesOrder) -> bool:
+    from sqlalchemy.orm import object_session
+
+    session = object_session(order)
+    return (
+        order.state is OrderState.CONFIRMED
+        and order.delivery_status is not DeliveryStatus.DELIVERED
+        and session is not None
+        and services.manual_delivery_allowed(session)
+    )
+
+
+REASON = ViewField("reason", _l("Reason"), required=True)
+NOTE = ViewField("note", _l("Note"), required=True)
+
+ORDER_ACTIONS = (
+    ViewAction(
+        "confirm",
+        _l("Confirm"),
+        services.confirm_order,
+        when=lambda order: order.state in QUOTATION_STATES,
+        bulk=True,
+        primary=True,
+    ),
+    ViewAction(
+        "send",
+        _l("Mark as sent"),
+        services.mark_sent,
+        when=lambda order: order.state is OrderState.DRAFT,
+        bulk=True,
+    ),
+    ViewAction(
+        "release",
+        _l("Release credit hold"),
+        services.release_credit_hold,
+        permission=APPROVE_CREDIT,
+        when=lambda order: order.state is OrderState.HOLD,
+        inputs=(NOTE,),
+        primary=True,
+    ),
+    ViewAction("deliver", _l("Mark delivered"), services.deliver_all, when=_manual_delivery),
+    ViewAction(
+        "cancel",
+        _l("Cancel"),
+        services.cancel_order,
+        when=lambda order: (
+            order.state
+            in (OrderState.DRAFT, OrderState.SENT, OrderState.HOLD, OrderState.CONFIRMED)
+        ),
+        inputs=(REASON,),
+        confirm=_l("Cancel this order?"),
+    ),
+    ViewAction(
+        "reset",
+        _l("Back to quotation"),
+        services.reset_to_quotation,
+        when=lambda order: order.state is OrderState.CANCELLED,
+    ),
+    ViewAction(
+        "duplicate",
+        _l("Duplicate"),
+        services.duplicate_order,
+        permission="sales.order.create",
+    ),
+)
+
+ORDER_LINES = LineGrid(
+    "lines",
+    _l("Order lines"),
+    fields=(
+        ViewField("product_id", _l("Product")),
+        ViewField("description", _l("Description"), required=False),
+        ViewField("quantity", _l("Quantity")),
+        ViewField("uom_id", _l("Unit"), required=False),
+        ViewField("price_unit", _l("Unit price"), required=False),
+        ViewField("discount", _l("Discount %"), required=False),
+        ViewField("tax_rate", _l("Tax rate"), required=False),
+    ),
+    readonly=(
+        ViewField("subtotal", _l("Subtotal")),
+        ViewField("tax", _l("Tax")),
+        ViewField("total", _l("Total")),
+        ViewField("qty_delivered", _l("Delivered")),
+    ),
+    totals=("subtotal", "tax", "total"),
+)
+
+ORDERS = ModelView(
+    name="sales.order",
+    model=SalesOrder,
+    label=_l("Sales orders"),
+    fields=(
+        ViewField("name", _l("Number"), required=False),
+        ViewField("customer", _l("Customer")),
+        ViewField("customer_id", _l("Customer")),
+        ViewField("order_date", _l("Order date"), required=False),
+        ViewField("salesperson", _l("Salesperson")),
+        ViewField("salesperson_id", _l("Salesperson")),
+        ViewField("team", _l("Sales team")),
+        ViewField("team_id", _l("Sales team")),
+        ViewField("channel", _l("Channel")),
+        ViewField("channel_id", _l("Channel")),
+        ViewField("client_reference", _l("Customer reference")),
+        ViewField("currency", _l("Currency"), required=False),
+        ViewField("state", _l("Status"), choices=STATE_LABELS),
+        ViewField("delivery_status", _l("Delivery"), choices=DELIVERY_LABELS),
+        ViewField("payment_status", _l("Payment"), choices=PAYMENT_LABELS),
+        ViewField("amount_untaxed", _l("Untaxed amount")),
+        ViewField("amount_tax", _l("Tax")),
+        ViewField("amount_total", _l("Total")),
+        ViewField("amount_paid", _l("Paid")),
+        ViewField("cancel_reason", _l("Cancellation reason")),
+        ViewField("note", _l("Note")),
+        ViewField("created_at", _l("Created on")),
+    ),
+    list_columns=(
+        "name",
+        "order_date",
+        "customer",
+        "salesperson",
+        "channel",
+        "amount_total",
+        "amount_paid",
+        "state",
+        "delivery_status",
+        "payment_status",
+    ),
+    form_fields=(
+        "customer_id",
+        "order_date",
+        "salesperson_id",
+        "team_id",
+        "channel_id",
+        "client_reference",
+        "note",
+    ),
+    search_fields=("name", "client_reference"),
+    filters=(
+        ViewFilter("quotations", _l("Quotations"), lambda: SalesOrder.state.in_(QUOTATION_STATES)),
+        ViewFilter(
+            "orders",
+            _l("Sales orders"),
+            lambda: SalesOrder.state.in_((OrderState.CONFIRMED, OrderState.DONE)),
+        ),
+        ViewFilter("hold", _l("On credit hold"), lambda: SalesOrder.state == OrderState.HOLD),
+        ViewFilter(
+            "to_deliver",
+            _l("To deliver"),
+            lambda: (
+                (SalesOrder.state == OrderState.CONFIRMED)
+                & (SalesOrder.delivery_status != DeliveryStatus.DELIVERED)
+            ),
+        ),
+        ViewFilter(
+            "unpaid",
+            _l("Not fully paid"),
+            lambda: (
+                SalesOrder.state.in_((OrderState.CONFIRMED, OrderState.DONE))
+                & (SalesOrder.payment_status != PaymentStatus.PAID)
+            ),
+        ),
+        ViewFilter("cancelled", _l("Cancelled"), lambda: SalesOrder.state == OrderState.CANCELLED),
+    ),
+    default_order="name",
+    create=services.create_order,
+    update=services.update_order,
+    delete=services.delete_order,
+    api="sales/orders",
+    actions=ORDER_ACTIONS,
+    state_field="state",
+    kanban=True,
+    measures=("amount_untaxed", "amount_tax", "amount_total", "amount_paid"),
+    group_by=(
+        "state",
+        "delivery_status",
+        "payment_status",
+        "customer",
+        "salesperson",
+        "team",
+        "channel",
+        "order_date",
+    ),
+    links=(
+        ViewLink(_l("Timeline"), "sales.event", "order_id"),
+        ViewLink(_l("Payments"), "sales.allocation", "order_id"),
+    ),
+    import_key=None,
+    lines=(ORDER_LINES,),
+)
+
+
+# --------------------------------------------------------------------------- timeline
+
+EVENTS = ModelView(
+    name="sales.event",
+    model=SalesOrderEvent,
+    label=_l("Order timeline"),
+    fields=(
+        ViewField("created_at", _l("When")),
+        ViewField("order", _l("Order")),
+        ViewField("order_id", _l("Order")),
+        ViewField("track", _l("Track"), choices=TRACK_LABELS),
+        ViewField("from_value", _l("From"), choices=STEP_LABELS),
+        ViewField("to_value", _l("To"), choices=STEP_LABELS),
+        ViewField("user", _l("By")),
+        ViewField("note", _l("Note")),
+    ),
+    list_columns=("created_at", "order", "track", "from_value", "to_value", "user", "note"),
+    form_fields=("order_id", "track", "from_value", "to_value", "note"),
+    search_fields=("note",),
+    filters=(
+        ViewFilter(
+            "processing", _l("Processing"), lambda: SalesOrderEvent.track == Track.PROCESSING
+        ),
+        ViewFilter("delivery", _l("Delivery"), lambda: SalesOrderEvent.track == Track.DELIVERY),
+        ViewFilter("payment", _l("Payment"), lambda: SalesOrderEvent.track == Track.PAYMENT),
+    ),
+    default_order="id",
+    api="sales/events",
+    group_by=("track", "order", "user", "created_at"),
+    import_key=None,
+)
+
+
+# --------------------------------------------------------------------------- payments
+
+PAYMENTS = ModelView(
+    name="sales.payment",
+    model=SalesPayment,
+    label=_l("Customer payments"),
+    fields=(
+        ViewField("name", _l("Number"), required=False),
+        ViewField("customer", _l("Customer")),
+        ViewField("customer_id", _l("Customer")),
+        ViewField("payment_date", _l("Payment date"), required=False),
+        ViewField("method", _l("Method"), choices=PAYMENT_METHODS),
+        ViewField("reference", _l("Reference")),
+        ViewField("amount", _l("Amount")),
+        ViewField("currency", _l("Currency"), required=False),
+        ViewField("state", _l("Status"), choices=PAYMENT_STATES),
+        ViewField("cancel_reason", _l("Cancellation reason")),
+        ViewField("note", _l("Note")),
+    ),
+    list_columns=("name", "payment_date", "customer", "method", "reference", "amount", "state"),
+    form_fields=("customer_id", "payment_date", "method", "reference", "amount", "note"),
+    search_fields=("name", "reference"),
+    filters=(
+        ViewFilter("posted", _l("Posted"), lambda: SalesPayment.state == PaymentState.POSTED),
+        ViewFilter(
+            "cancelled", _l("Cancelled"), lambda: SalesPayment.state == PaymentState.CANCELLED
+        ),
+    ),
+    default_order="name",
+    create=services.register_payment,
+    update=services.update_payment,
+    api="sales/payments",
+    actions=(
+        ViewAction(
+            "cancel",
+            _l("Cancel"),
+            services.cancel_payment,
+            when=lambda payment: payment.state is PaymentState.POSTED,
+            inputs=(REASON,),
+            confirm=_l("Cancel this payment? The orders it paid will owe the amounts again."),
+        ),
+    ),
+    state_field="state",
+    measures=("amount",),
+    group_by=("customer", "method", "state", "payment_date"),
+    links=(ViewLink(_l("Orders paid"), "sales.allocation", "payment_id"),),
+    import_key=None,
+    lines=(
+        LineGrid(
+            "allocations",
+            _l("Allocated to orders"),
+            fields=(ViewField("order_id", _l("Order")), ViewField("amount", _l("Amount"))),
+            totals=("amount",),
+        ),
+    ),
+)
+
+ALLOCATIONS = ModelView(
+    name="sales.allocation",
+    model=SalesPaymentAllocation,
+    label=_l("Payment allocations"),
+    fields=(
+        ViewField("payment", _l("Payment")),
+        ViewField("payment_id", _l("Payment")),
+        ViewField("order", _l("Order")),
+        ViewField("order_id", _l("Order")),
+        ViewField("amount", _l("Amount")),
+        ViewField("created_at", _l("Registered on")),
+    ),
+    list_columns=("payment", "order", "amount", "created_at"),
+    form_fields=("payment_id", "order_id", "amount"),
+    default_order="id",
+    measures=("amount",),
+    group_by=("payment", "order", "created_at"),
+    import_key=None,
+)
+
+
+# --------------------------------------------------------------------------- configuration
+
+CHANNELS = ModelView(
+    name="sales.channel",
+    model=SalesChannel,
+    label=_l("Sales channels"),
+    fields=(
+        ViewField("code", _l("Code")),
+        ViewField("name", _l("Name")),
+        ViewField("sequence", _l("Order in lists")),
+    ),
+    list_columns=("name", "code", "sequence"),
+    form_fields=("name", "code", "sequence"),
+    search_fields=("name", "code"),
+    default_order="sequence",
+    create=services.create_channel,
+    update=services.update_channel,
+    delete=services.delete_channel,
+    api="sales/channels",
+    import_key="code",
+)
+
+TEAMS = ModelView(
+    name="sales.team",
+    model=SalesTeam,
+    label=_l("Sales teams"),
+    fields=(
+        ViewField("name", _l("Name")),
+        ViewField("leader", _l("Leader")),
+        ViewField("leader_id", _l("Leader")),
+    ),
+    list_columns=("name", "leader"),
+    form_fields=("name", "leader_id"),
+    search_fields=("name",),
+    default_order="name",
+    create=services.create_team,
+    update=services.update_team,
+    delete=services.delete_team,
+    api="sales/teams",
+    links=(ViewLink(_l("Orders"), "sales.order", "team_id"),),
+    import_key=None,
+    lines=(LineGrid("members", _l("Salespeople"), fields=(ViewField("user_id", _l("User")),)),),
+)
+
+
+SETTINGS = ModelView(
+    name="sales.settings",
+    model=SalesSettings,
+    label=_l("Sales settings"),
+    fields=(
+        ViewField("company", _l("Company")),
+        ViewField("credit_mode", _l("Credit control"), choices=CREDIT_MODES),
+    ),
+    list_columns=("company", "credit_mode"),
+    form_fields=("credit_mode",),
+    default_order="company_id",
+    create=services.create_settings,
+    update=services.update_settings,
+    api="sales/settings",
+    import_key=None,
+)
+
+VIEWS = (ORDERS, EVENTS, PAYMENTS, ALLOCATIONS, CHANNELS, TEAMS, SETTINGS)
+
+# Keep the enum members and their labels in step (a test compares them).
+LABELLED_ENUMS = (
+    (OrderState, STATE_LABELS),
+    (DeliveryStatus, DELIVERY_LABELS),
+    (PaymentStatus, PAYMENT_LABELS),
+    (Track, TRACK_LABELS),
+    (CreditMode, CREDIT_MODES),
+    (PaymentState, PAYMENT_STATES),
+)
