@@ -243,3 +243,31 @@ def test_a_company_form_counts_its_contacts_and_opens_them(admin_client, app):
     assert 'Contacts <span class="badge text-bg-secondary">1</span>' in page
     contacts = admin_client.get(link).get_data(as_text=True)
     assert "Li Lei" in contacts and "Acme Trading" not in contacts
+
+
+def test_archiving_needs_the_archive_right_when_the_addon_declares_one(app):
+    add_partners(app, "Acme Trading")
+    add_user(app, "clerk", "partners.user")
+    add_user(app, "boss", "partners.manager")
+    with app.app_context():
+        partner_id = db.session().scalar(select(Partner.id).where(Partner.name == "Acme Trading"))
+    clerk = app.test_client()
+    log_in(clerk, "clerk", PASSWORD)
+    page = clerk.get(f"/partners/partner/{partner_id}", headers=EN).get_data(as_text=True)
+    assert f"/partners/partner/{partner_id}/archive" not in page
+    refused = clerk.post(
+        f"/partners/partner/{partner_id}/archive", data={"csrf_token": csrf(clerk), "active": "0"}
+    )
+    assert refused.status_code == 403
+    bulk = clerk.post(
+        "/partners/partner/bulk",
+        data={"csrf_token": csrf(clerk), "operation": "archive", "ids": [partner_id]},
+    )
+    assert bulk.status_code == 403
+    boss = app.test_client()
+    log_in(boss, "boss", PASSWORD)
+    boss.post(
+        f"/partners/partner/{partner_id}/archive", data={"csrf_token": csrf(boss), "active": "0"}
+    )
+    with app.app_context():
+        assert db.session().get(Partner, partner_id).active is False

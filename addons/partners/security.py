@@ -18,6 +18,7 @@ PERMISSIONS = (
     Permission(PARTNER, "write", _l("Change partners and their addresses")),
     Permission(PARTNER, "archive", _l("Archive and restore partners")),
     Permission(PARTNER, "delete", _l("Delete partners")),
+    Permission(PARTNER, "export", _l("Export and print partner lists")),
     Permission(PARTNER, "read_bank", _l("See partners' bank accounts")),
     Permission(PARTNER, "write_bank", _l("Change partners' bank accounts")),
     Permission(GROUP, "read", _l("See partner groups")),

@@ -18,6 +18,7 @@ PERMISSIONS: tuple[Permission, ...] = (
     Permission(PRODUCT, "write", messages.PERM_PRODUCT_WRITE),
     Permission(PRODUCT, "archive", messages.PERM_PRODUCT_ARCHIVE),
     Permission(PRODUCT, "read_cost", messages.PERM_PRODUCT_READ_COST),
+    Permission(PRODUCT, "export", messages.PERM_PRODUCT_EXPORT),
     Permission(CATEGORY, "read", messages.PERM_CATEGORY_READ),
     Permission(CATEGORY, "create", messages.PERM_CATEGORY_CREATE),
     Permission(CATEGORY, "write", messages.PERM_CATEGORY_WRITE),
@@ -50,6 +51,7 @@ ROLES: tuple[Role, ...] = (
         permissions=(
             f"{PRODUCT}.archive",
             f"{PRODUCT}.read_cost",
+            f"{PRODUCT}.export",
             f"{CATEGORY}.create",
             f"{CATEGORY}.write",
             f"{CATEGORY}.delete",

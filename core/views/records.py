@@ -20,6 +20,7 @@ from core import db
 from core.db import ActiveMixin
 from core.hookspecs import ModelView, ViewAction
 from core.i18n import lazy_gettext as _l
+from core.registry import get_registry
 from core.schemas import GENERAL, BusinessError, as_text
 from core.security.access import Access, AccessDenied, RecordNotFound, current_access
 from core.views.display import record_name
@@ -65,8 +66,16 @@ def available_actions(view: ModelView, access: Access, record: Any) -> list[View
     ]
 
 
+def archive_permission(view: ModelView) -> str:
+    """``<resource>.archive`` when the addon declares it, else ``<resource>.write``."""
+    resource = view.model.__resource__
+    declared = {p.name for p in get_registry().collect("core_register_permissions")}
+    name = f"{resource}.archive"
+    return name if name in declared else f"{resource}.write"
+
+
 def can_archive(view: ModelView, access: Access) -> bool:
-    return issubclass(view.model, ActiveMixin) and access.can_do(view.model, "write")
+    return issubclass(view.model, ActiveMixin) and access.can(archive_permission(view))
 
 
 def can_delete(view: ModelView, access: Access) -> bool:
@@ -182,6 +191,7 @@ def archive_record(addon: str, slug: str, record_id: int):
     if not issubclass(view.model, ActiveMixin):
         abort(404)
     access = current_access()
+    access.require(archive_permission(view))
     session = db.session()
     record = access.get(session, view.model, record_id, "write")
     active = request.form.get("active") == "1"
@@ -248,6 +258,7 @@ def _run_bulk(session, view: ModelView, access: Access, operation: str, ids: lis
     if operation in ("archive", "unarchive"):
         if not issubclass(view.model, ActiveMixin):
             abort(404)
+        access.require(archive_permission(view))
         records = _records(session, view, access, ids, "write")
         active = operation == "unarchive"
         set_active(session, view, access, records, active)
