@@ -312,3 +312,17 @@ def test_a_bad_line_is_shown_in_its_cell_and_nothing_is_written(delta_app):
     assert 'name="lines-1-quantity" value="many"' in page
     assert "is-invalid" in page.split('name="lines-1-quantity"')[0].rsplit("<input", 1)[1]
     assert task(app, ids["t1"]).name == "Task t1"
+
+
+def test_the_selection_can_be_exported(delta_app):
+    app, ids = delta_app
+    carol = client_for(app, "carol")
+    page = carol.get("/delta/task/", headers=EN).get_data(as_text=True)
+    assert 'value="export:csv"' in page
+    response = post(carol, "/delta/task/bulk", operation="export:csv", ids=[ids["t1"], ids["t3"]])
+    assert response.status_code == 302 and "/delta/task/export?" in response.headers["Location"]
+    exported = carol.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Task t1" in exported and "Task t3" in exported and "Task t2" not in exported
+    # Users without the export right are not offered it.
+    alice = client_for(app, "alice")
+    assert 'value="export:csv"' not in alice.get("/delta/task/").get_data(as_text=True)

@@ -41,6 +41,8 @@ MSG_REFUSED_FOR = _l("%(record)s: %(message)s")
 LABEL_ARCHIVE = _l("Archive")
 LABEL_UNARCHIVE = _l("Restore")
 LABEL_DELETE = _l("Delete")
+LABEL_EXPORT_XLSX = _l("Export to Excel (XLSX)")
+LABEL_EXPORT_CSV = _l("Export to CSV")
 
 MAX_BULK = 1000
 INPUT_LIMIT = 1000
@@ -223,6 +225,17 @@ def bulk(addon: str, slug: str):
         flash(str(MSG_TOO_MANY_SELECTED) % {"count": MAX_BULK}, "danger")
         return _back(view)
     operation = request.form.get("operation", "")
+    if operation.startswith("export:"):
+        # Exports are reads: hand the selection to the export, which checks the rest.
+        return redirect(
+            url_for(
+                ".export_records",
+                addon=addon,
+                slug=slug,
+                format=operation.removeprefix("export:"),
+                ids=ids,
+            )
+        )
     session = db.session()
     try:
         message = _run_bulk(session, view, access, operation, ids)
@@ -376,6 +389,11 @@ def list_context(view: ModelView) -> dict[str, Any]:
         for a in view.actions
         if a.bulk and access.can(action_permission(view, a))
     ]
+    if access.can_do(view.model, "export"):
+        operations += [
+            ("export:xlsx", LABEL_EXPORT_XLSX),
+            ("export:csv", LABEL_EXPORT_CSV),
+        ]
     if can_delete(view, access):
         operations.append(("delete", LABEL_DELETE))
     return {"bulk_operations": operations}
