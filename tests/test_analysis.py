@@ -237,8 +237,11 @@ def test_pivot_expands_swaps_and_keeps_filters(delta_app):
     default = pivot_cells(page(carol, "/delta/task/pivot"))
     assert [row[0] for row in default] == ["Stage", "Draft", "Open", "Done", "Total"]
     assert default[-1][-1] == "35.75"
-    # Fields that cannot be grouped, or may not be read, are ignored.
+    # Fields that cannot be grouped, or may not be read, are ignored; so is a column field
+    # already on the rows.
     assert page(carol, "/delta/task/pivot?rows=name&cols=reason&measure=code")
+    same = pivot_cells(page(carol, "/delta/task/pivot?rows=state&cols=state&measure=count"))
+    assert same[0] == ["Stage", "Total"] and same[-1] == ["Total", "3"]
 
 
 def test_pivot_exports_need_the_export_permission_and_are_audited(delta_app):
@@ -325,7 +328,8 @@ class BoardViews:
         from delta.hooks import TASKS
 
         return [
-            replace(TASKS, name="delta.board", update=move_task),
+            # The stage is not among the fields offered for grouping: the kanban still has it.
+            replace(TASKS, name="delta.board", update=move_task, group_by=("owner",)),
             replace(TASKS, name="delta.plain", kanban=False),
         ]
 

@@ -265,7 +265,9 @@ def build_pivot(
     """Rows x columns of ``measure`` (``count`` or a measure), with row and column totals;
     two row levels subtotal by the first."""
     rows_by = grouping.resolve(view, access, rows)[:2]
-    cols_by = grouping.resolve(view, access, cols)[:1]
+    # A field already on the rows is no column field too.
+    on_rows = {r.name for r in rows_by}
+    cols_by = [c for c in grouping.resolve(view, access, cols) if c.name not in on_rows][:1]
     measures = [] if measure == COUNT else [measure]
     result = aggregate(
         session, view, access, wanted, [*(g.name for g in rows_by + cols_by)], measures
@@ -577,11 +579,10 @@ def build_kanban(session, view: ModelView, access: Access, wanted: ListRequest, 
     """One column per stage (in declared order) with its count and sums, and its first
     cards: one aggregate query and one query for every column's cards together."""
     model = view.model
-    state = grouping.resolve(view, access, [view.state_field])
-    if not state:
+    stage = grouping.stage_field(view, access)
+    if stage is None:
         abort(404)
-    stage = state[0]
-    result = aggregate(session, view, access, wanted, [stage.name])
+    result = aggregate(session, view, access, wanted, [stage])
     by_value = {row.keys[0].value: row for row in result.rows}
     column = stage.column
     rank = (
@@ -671,9 +672,9 @@ def move_card(addon: str, slug: str, record_id: int):
     access.require(f"{view.model.__resource__}.write")
     session = db.session()
     record = access.get(session, view.model, record_id, "write")
-    stage = grouping.resolve(view, access, [view.state_field])
+    stage = grouping.stage_field(view, access)
     value = request.form.get("to", "")
-    labels = dict(stage[0].choices) if stage else {}
+    labels = dict(stage.choices) if stage else {}
     if value not in labels:
         return jsonify(message=str(MSG_NO_SUCH_STAGE)), 422
     try:

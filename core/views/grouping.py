@@ -68,7 +68,7 @@ _POSTGRES_FORMATS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # its column compares into SQL, not into a bool
 class GroupField:
     """A field records may be grouped by, as named in a URL (``owner``, ``due_date:year``)."""
 
@@ -194,6 +194,17 @@ def group_fields(view: ModelView, access: Access) -> dict[str, GroupField]:
     return {name: found[name] for name in names if name in found}
 
 
+def stage_field(view: ModelView, access: Access) -> GroupField | None:
+    """The view's ``state_field`` as a group field (the kanban's columns), whether or not
+    ``group_by`` offers it; None when there is none or the user may not read it."""
+    if not view.state_field:
+        return None
+    group = _field(view, view.state_field)
+    if group is None or group.kind != "enum":
+        return None
+    return group if group.column.key in access.readable_fields(view.model) else None
+
+
 def group_options(view: ModelView, access: Access) -> list[GroupField]:
     """Every grouping offered on screen: each field, and each date at every granularity."""
     options: list[GroupField] = []
@@ -216,10 +227,14 @@ def group_options(view: ModelView, access: Access) -> list[GroupField]:
 
 
 def resolve(view: ModelView, access: Access, names) -> list[GroupField]:
-    """``names`` (from a URL) as group fields; unknown or unreadable ones are dropped."""
+    """``names`` (from a URL) as group fields; unknown or unreadable ones are dropped.
+    A GroupField (the kanban's stage) passes as it is."""
     offered = group_fields(view, access)
     found: list[GroupField] = []
     for name in names or ():
+        if isinstance(name, GroupField):
+            found.append(name)
+            continue
         base, _, granularity = str(name).partition(":")
         group = offered.get(base)
         if group is None:
