@@ -100,6 +100,9 @@ class ViewField:
     # None: required when the column is NOT NULL without a default; False when the
     # service fills it in (a code from a sequence), True to insist.
     required: bool | None = None
+    # Shown on the form but never sent to the service: what the service computes (an
+    # order's total, its delivery status).
+    readonly: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,9 @@ class ModelView:
     # kanban columns when ``kanban`` is true (moving a card writes this field).
     state_field: str | None = None
     kanban: bool = False
+    # The kanban's drag and drop, ``move(session, id, stage)``: the addon's service
+    # decides which moves are allowed (None: the board is read-only).
+    move: Callable[..., Any] | None = None
     # Numeric columns summed in list footers, group-by rows, pivots and graphs.
     measures: tuple[str, ...] = ()
     # Fields the list, pivot and graph may group by (enums, booleans, many-to-ones,
@@ -218,6 +224,12 @@ class ModelView:
     @property
     def addon(self) -> str:
         return self.name.split(".", 1)[0]
+
+    @property
+    def input_fields(self) -> tuple[str, ...]:
+        """The form fields a user fills in: ``form_fields`` but the read-only ones."""
+        readonly = {f.name for f in self.fields if f.readonly}
+        return tuple(name for name in self.form_fields if name not in readonly)
 
     @property
     def slug(self) -> str:

@@ -329,18 +329,19 @@ class BoardViews:
 
         return [
             # The stage is not among the fields offered for grouping: the kanban still has it.
-            replace(TASKS, name="delta.board", update=move_task, group_by=("owner",)),
+            replace(TASKS, name="delta.board", move=move_task, group_by=("owner",)),
             replace(TASKS, name="delta.plain", kanban=False),
+            replace(TASKS, name="delta.still", move=None),
         ]
 
 
-def move_task(session, task_id, data):
+def move_task(session, task_id, stage):
     from delta.models import DeltaTask, TaskState
 
     task = session.get(DeltaTask, task_id)
     if task.state is TaskState.DONE:
         raise BusinessError.on("state", "a finished task stays finished")
-    task.state = TaskState(data["state"])
+    task.state = TaskState(stage)
     session.flush()
     return task
 
@@ -431,10 +432,14 @@ def test_kanban_moves_refused(board_app):
     assert refused.status_code == 422
     assert refused.get_json()["message"] == "a finished task stays finished"
     assert state_of(app, ids["t3"]) == "done"
-    # delta's own update service does not take the stage: its refusal is shown too.
-    own = alice.post(f"/delta/task/{ids['t1']}/move", data={"to": "open"}, headers=headers)
-    assert own.status_code == 422 and own.get_json()["message"]
-    assert state_of(app, ids["t1"]) == "draft"
+    # delta's own move service refuses the same way.
+    own = carol.post(
+        f"/delta/task/{ids['t3']}/move",
+        data={"to": "open"},
+        headers={"X-CSRF-Token": carol.csrf_token, **EN},
+    )
+    assert own.status_code == 422 and own.get_json()["message"] == "a finished task stays finished"
+    assert state_of(app, ids["t3"]) == "done"
     # A company-B task for a company-A manager: hidden.
     other = carol.post(
         f"/delta/board/{ids['t4']}/move",
@@ -527,3 +532,16 @@ def test_names_in_the_chart_data_stay_data(delta_app):
     html = page(carol, "/delta/task/graph?x=owner&measure=count")
     assert "<script>alert" not in html and "' onmouseover" not in html
     assert graph_data(html)["categories"] == ["Alice", hostile]
+
+
+def test_a_board_without_a_move_service_is_read_only(board_app):
+    app, ids = board_app
+    carol = client_for(app, "carol")
+    board = page(carol, "/delta/still/kanban")
+    assert "Task t1" in board and f"/delta/still/{ids['t1']}/move" not in board
+    response = carol.post(
+        f"/delta/still/{ids['t1']}/move",
+        data={"to": "open"},
+        headers={"X-CSRF-Token": carol.csrf_token},
+    )
+    assert response.status_code == 404

@@ -172,6 +172,11 @@ def test_protected_columns_are_hidden(app, admin_client):
         product_id = db.session().scalar(select(Product.id))
     form = client.get(f"/products/product/{product_id}").get_data(as_text=True)
     assert "41.37" not in form and 'name="cost"' not in form
+    # Filtering on the protected column would reveal it: the filter is ignored for the clerk.
+    guessed = client.get("/products/product/?eq.cost=1.00").get_data(as_text=True)
+    assert "Green Tea 500 g" in guessed
+    narrowed = admin_client.get("/products/product/?eq.cost=1.00").get_data(as_text=True)
+    assert "Green Tea 500 g" not in narrowed
 
 
 def test_a_list_page_costs_the_same_queries_whatever_its_size(admin_client, app):

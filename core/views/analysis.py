@@ -642,7 +642,7 @@ def kanban(addon: str, slug: str):
         abort(404)
     fields = card_fields(view, access)
     board, measures = build_kanban(db.session(), view, access, wanted, fields)
-    movable = view.update is not None and access.can_do(view.model, "write")
+    movable = view.move is not None and access.can_do(view.model, "write")
     template = (
         "core/views/_kanban_board.html"
         if request.headers.get("HX-Request")
@@ -664,9 +664,9 @@ def kanban(addon: str, slug: str):
 @blueprint.post("/<addon>/<slug>/<int:record_id>/move")
 @login_required
 def move_card(addon: str, slug: str, record_id: int):
-    """Drag a card to another column: ``update(session, id, {state_field: value})``."""
+    """Drag a card to another column: the view's ``move(session, id, stage)`` service."""
     view = find_view(addon, slug)
-    if not has_kanban(view) or view.update is None:
+    if not has_kanban(view) or view.move is None:
         abort(404)
     access = current_access()
     access.require(f"{view.model.__resource__}.write")
@@ -678,7 +678,7 @@ def move_card(addon: str, slug: str, record_id: int):
     if value not in labels:
         return jsonify(message=str(MSG_NO_SUCH_STAGE)), 422
     try:
-        view.update(session, record_id, {view.state_field: value})
+        view.move(session, record_id, value)
         session.flush()
         access.check(session, record, "write")
         session.commit()

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from flask import has_request_context
 from sqlalchemy import (
     Boolean,
     Date,
@@ -31,7 +32,7 @@ from sqlalchemy.types import TypeDecorator
 from core.db import ActiveMixin, UTCDateTime
 from core.hookspecs import ModelView
 from core.schemas import LIKE_ESCAPE, escape_like
-from core.security.access import Access
+from core.security.access import Access, current_access
 
 MAX_PAGE_SIZE = 200
 MAX_SEARCH = 100
@@ -78,7 +79,7 @@ class ListRequest:
                 (key[6:], value)
                 for key, value in args.items(multi=True)
                 if key.startswith("month.")
-                and _is_date(filter_column(view.model, key[6:]))
+                and _is_date(filterable_column(view.model, key[6:]))
                 and period_bounds(value) is not None
             ),
             groups=tuple(
@@ -171,11 +172,22 @@ def coerce(column, raw: str) -> Any:
     return raw[:255]
 
 
+def filterable_column(model: type, name: str):
+    """``filter_column``, less a protected column the current user may not read: a
+    filter on it would let them guess its values."""
+    column = filter_column(model, name)
+    if column is None or "permission" not in column.info:
+        return column
+    if not has_request_context():
+        return None
+    return column if current_access().can(column.info["permission"]) else None
+
+
 def _equals(args, view: ModelView):
     for key, raw in args.items(multi=True):
         if not key.startswith("eq."):
             continue
-        column = filter_column(view.model, key[3:])
+        column = filterable_column(view.model, key[3:])
         if column is None:
             continue
         value = coerce(column, raw)

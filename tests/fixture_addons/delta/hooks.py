@@ -106,6 +106,7 @@ TASKS = ModelView(
     ),
     state_field="state",
     kanban=True,
+    move=services.move,
     measures=("amount", "hours"),
     group_by=("state", "priority", "owner", "due_date", "created_at"),
     lines=(

@@ -121,7 +121,9 @@ def cancel(session, task: DeltaTask, data) -> DeltaTask:
 
 
 def move(session, task_id: int, state: str) -> DeltaTask:
-    """Kanban: drag a card to another column."""
+    """Kanban: drag a card to another column; a finished task stays finished."""
     task = _get(session, task_id)
+    if task.state is TaskState.DONE:
+        raise BusinessError.on("state", "a finished task stays finished")
     task.state = TaskState(state)
     return task
