@@ -411,7 +411,8 @@ def main() -> None:
         return
     print(
         f"page size {PAGE_SIZE}; waitress with {THREADS} threads in a child process; "
-        f"{args.requests} requests per figure; {os.cpu_count()} CPUs"
+        f"{args.requests} requests per figure; {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.1f} (other work on the machine inflates every figure)"
     )
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'web.sqlite'}"
