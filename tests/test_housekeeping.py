@@ -42,7 +42,11 @@ def test_prune_job_keeps_live_rows(make_app):
 
     with app.app_context():
         database.atomic(seed)
-        assert run_now("core.prune_security_tables") == {"sessions": 1, "login_attempts": 1}
+        assert run_now("core.prune_security_tables") == {
+            "sessions": 1,
+            "login_attempts": 1,
+            "idempotency_keys": 0,
+        }
     with database.new_session() as session:
         assert list(session.scalars(select(UserSession.id))) == ["b" * 64]
         assert list(session.scalars(select(LoginAttempt.key))) == ["account:y"]
