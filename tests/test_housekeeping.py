@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from core.db import utcnow
 from core.jobs import run_now
+from core.models import IdempotencyKey
 from core.security.models import LoginAttempt, UserSession
 
 pytestmark = [pytest.mark.spec("6.3.4"), pytest.mark.addons()]
@@ -37,6 +38,8 @@ def test_prune_job_keeps_live_rows(make_app):
                 ),
                 LoginAttempt(key="account:x", at=old),
                 LoginAttempt(key="account:y", at=now),
+                IdempotencyKey(user_id=1, key="old", request_hash="h", status=201, created_at=old),
+                IdempotencyKey(user_id=1, key="new", request_hash="h", status=201, created_at=now),
             ]
         )
 
@@ -45,8 +48,9 @@ def test_prune_job_keeps_live_rows(make_app):
         assert run_now("core.prune_security_tables") == {
             "sessions": 1,
             "login_attempts": 1,
-            "idempotency_keys": 0,
+            "idempotency_keys": 1,
         }
     with database.new_session() as session:
         assert list(session.scalars(select(UserSession.id))) == ["b" * 64]
         assert list(session.scalars(select(LoginAttempt.key))) == ["account:y"]
+        assert list(session.scalars(select(IdempotencyKey.key))) == ["new"]
