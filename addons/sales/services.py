@@ -224,13 +224,10 @@ def update_order(session: Session, order_id: int, data: Mapping[str, Any]) -> Sa
 
     Only quotations (draft, sent) change freely. On any other order only the note and the
     customer's reference may change; the other fields and lines may be sent back as they
-    are (a form sends everything) but not changed. A lone ``state`` (a kanban move) runs
-    the matching action.
+    are (a form sends everything) but not changed.
     """
     data = _mapping(data)
     order = get_order(session, order_id)
-    if set(data) == {"state"}:
-        return move_order(session, order, data["state"])
     refusals = Refusals()
     values = _load(OrderSchema(), _header(data), refusals, partial=True)
     rows = data.get("lines")
@@ -619,8 +616,9 @@ def reset_to_quotation(session: Session, order: SalesOrder, data: Any = None) ->
     return order
 
 
-def move_order(session: Session, order: SalesOrder, state: Any) -> SalesOrder:
-    """A kanban move: to ``sent`` or ``confirmed`` runs that action; others are refused."""
+def move_order(session: Session, order_id: int, state: Any) -> SalesOrder:
+    """A kanban move: to sent, confirmed or (from cancelled) draft runs that action; the
+    other stages are reached only through their own buttons (a reason, a note)."""
     moves = {
         OrderState.SENT.value: mark_sent,
         OrderState.CONFIRMED.value: confirm_order,
@@ -629,7 +627,7 @@ def move_order(session: Session, order: SalesOrder, state: Any) -> SalesOrder:
     action = moves.get(str(state))
     if action is None:
         raise SalesError.on("state", msg.STATE_BY_ACTION)
-    return action(session, order, {})
+    return action(session, get_order(session, order_id), {})
 
 
 def _confirm(session: Session, order: SalesOrder, note: str | None = None) -> None:

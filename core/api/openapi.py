@@ -144,7 +144,7 @@ def idempotency_key() -> dict[str, Any]:
 def input_schema(view: ModelView) -> dict[str, Any]:
     """The fields a create or change may send (the form's fields that are columns)."""
     columns = view.model.__table__.columns
-    fields = [n for n in view.form_fields if n in columns]
+    fields = [n for n in view.input_fields if n in columns]
     return {
         "type": "object",
         "xml": {"name": "record"},

@@ -136,9 +136,10 @@ def edit_record(addon: str, slug: str, record_id: int):
         if not editable:
             raise AccessDenied(f"{view.model.__resource__}.write")
         access.get(session, view.model, record_id, "write")
-        values = _form_data(view)
+        posted = _form_data(view)
+        values = {**values, **posted}  # read-only fields keep showing what the record holds
         try:
-            view.update(session, record_id, values)
+            view.update(session, record_id, posted)
             session.flush()
             access.check(session, record, "write")
             session.commit()
@@ -153,7 +154,9 @@ def edit_record(addon: str, slug: str, record_id: int):
 
 def _render_form(view: ModelView, record, values, errors, *, editable: bool):
     access = current_access()
-    fields = visible_columns(view, access, view.form_fields)
+    # A new record has nothing computed to show yet.
+    names = view.form_fields if record is not None else view.input_fields
+    fields = visible_columns(view, access, names)
     widgets = [_widget(view, name) for name in fields]
     for widget in widgets:
         if widget["kind"] == "autocomplete" and values.get(widget["name"]):
@@ -179,7 +182,7 @@ def _render_form(view: ModelView, record, values, errors, *, editable: bool):
 def _form_data(view: ModelView) -> dict[str, Any]:
     """The submitted form fields, limited to the view's form fields; checkboxes as booleans."""
     data: dict[str, Any] = {}
-    for name in view.form_fields:
+    for name in view.input_fields:
         column = view.model.__table__.columns.get(name)
         if column is not None and isinstance(column.type, Boolean):
             data[name] = name in request.form
@@ -209,7 +212,10 @@ def _widget(view: ModelView, name: str) -> dict[str, Any]:
         "name": name,
         "label": spec.label,
         "kind": "text",
-        "required": spec.required
+        "readonly": spec.readonly,
+        "required": False
+        if spec.readonly
+        else spec.required
         if spec.required is not None
         else (
             column is not None

@@ -252,3 +252,15 @@ def test_inventory_can_take_over_manual_deliveries(db_session, registry, custome
             services.deliver_all(db_session, order)
     finally:
         registry.pm.unregister(plugin)
+
+
+def test_kanban_moves_run_the_actions_and_nothing_else(db_session, customer, chair):
+    order = order_for(db_session, customer, (chair, 1))
+    services.move_order(db_session, order.id, "sent")
+    services.move_order(db_session, order.id, "confirmed")
+    assert order.state is OrderState.CONFIRMED
+    for stage in ("done", "hold", "cancelled", "nonsense"):
+        with pytest.raises(SalesError) as refused:
+            services.move_order(db_session, order.id, stage)
+        assert list(refused.value.messages) == ["state"]
+    assert order.state is OrderState.CONFIRMED

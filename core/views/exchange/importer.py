@@ -171,7 +171,7 @@ def _csv_rows(data: bytes, max_rows: int):
 
 def import_fields(view: ModelView, access: Access) -> list[Field]:
     """The form fields a user may fill from a file."""
-    return [describe(view, name) for name in visible_columns(view, access, view.form_fields)]
+    return [describe(view, name) for name in visible_columns(view, access, view.input_fields)]
 
 
 def _key(text: Any) -> str:
