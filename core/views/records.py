@@ -378,10 +378,12 @@ def form_context(view: ModelView, record: Any) -> dict[str, Any]:
     }
 
 
-def list_context(view: ModelView) -> dict[str, Any]:
-    """The bulk operations of a list for this user."""
+def list_context(view: ModelView, *, selectable: bool = True) -> dict[str, Any]:
+    """The bulk operations of a list for this user (none when rows are not records)."""
     access = current_access()
     operations: list[tuple[str, Any]] = []
+    if not selectable:
+        return {"bulk_operations": operations}
     if can_archive(view, access):
         operations += [("archive", LABEL_ARCHIVE), ("unarchive", LABEL_UNARCHIVE)]
     operations += [

@@ -75,9 +75,25 @@ def list_records(addon: str, slug: str):
         saved_filters=personal.saved_filters(view),
         filter_url=personal.filter_url,
         current_params=wanted.args(),
-        **records.list_context(view),
+        numeric=numeric_columns(view),
+        # Group rows are not records: nothing to select in a grouped list.
+        **records.list_context(view, selectable=not grouped),
         **analysis.list_context(view, access, wanted, grouped),
     )
+
+
+def numeric_columns(view: ModelView) -> set[str]:
+    """Columns holding amounts or counts: right-aligned, as figures are read."""
+    found = set()
+    for column in view.model.__table__.columns:
+        kind = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
+        if (
+            isinstance(kind, Numeric | Integer)
+            and not column.foreign_keys
+            and not column.primary_key
+        ):
+            found.add(column.key)
+    return found
 
 
 def _list_link(view: ModelView, current: ListRequest):
