@@ -224,10 +224,13 @@ def update_order(session: Session, order_id: int, data: Mapping[str, Any]) -> Sa
 
     Only quotations (draft, sent) change freely. On any other order only the note and the
     customer's reference may change; the other fields and lines may be sent back as they
-    are (a form sends everything) but not changed.
+    are (a form sends everything) but not changed. The order's row is taken first, so an
+    edit and a confirmation at the same moment happen one after the other, and the edit
+    sees the state the confirmation left.
     """
     data = _mapping(data)
     order = get_order(session, order_id)
+    _claim(session, order, tuple(OrderState), msg.NOT_EDITABLE)
     refusals = Refusals()
     values = _load(OrderSchema(), _header(data), refusals, partial=True)
     rows = data.get("lines")
@@ -252,8 +255,7 @@ def update_order(session: Session, order_id: int, data: Mapping[str, Any]) -> Sa
 def delete_order(session: Session, order_id: int) -> None:
     """Delete a quotation that was never sent; any other order is cancelled instead."""
     order = get_order(session, order_id)
-    if order.state is not OrderState.DRAFT:
-        raise SalesError.on(None, msg.ONLY_DRAFTS_DELETED, name=order.name)
+    _claim(session, order, (OrderState.DRAFT,), msg.ONLY_DRAFTS_DELETED)
     session.delete(order)
     session.flush()
 
@@ -631,6 +633,11 @@ def move_order(session: Session, order_id: int, state: Any) -> SalesOrder:
 
 
 def _confirm(session: Session, order: SalesOrder, note: str | None = None) -> None:
+    # The lines' products in one query (not one a line): they are the order's own, so no
+    # access check; the user acts on the order.
+    product_class = product_model()
+    ids = {line.product_id for line in order.lines}
+    session.scalars(select(product_class).where(product_class.id.in_(ids))).all()
     order.confirmed_at = utcnow()
     _set_state(session, order, OrderState.CONFIRMED, note=note)
     _deliver_services(session, order)
@@ -664,6 +671,8 @@ def _claim(session: Session, order: SalesOrder, states: Iterable[OrderState], re
         .values(version=SalesOrder.version + 1)
         .execution_options(synchronize_session=False)
     )
+    if claimed.rowcount != 1 and session.get(SalesOrder, order.id, populate_existing=True) is None:
+        raise SalesError.on(None, msg.UNKNOWN_ORDER, id=order.id)  # deleted meanwhile
     session.refresh(order)
     if claimed.rowcount != 1:
         raise SalesError.on(None, refusal, name=order.name, state=state_label(order.state))

@@ -140,3 +140,53 @@ def test_a_credit_limit_holds_when_two_orders_are_confirmed_at_once(sales_app):
         return sorted(session.get(SalesOrder, order_id).state.value for order_id in order_ids)
 
     assert atomic(sales_app, states) == ["confirmed", "hold"]
+
+
+@pytest.mark.spec("5.1.2.1")
+def test_an_edit_racing_a_confirmation_never_changes_the_confirmed_order(sales_app):
+    _, (order_id,) = prepare(sales_app)
+
+    def confirm(session):
+        services.confirm_order(session, session.get(SalesOrder, order_id))
+
+    def edit(session):
+        order = session.get(SalesOrder, order_id)
+        line = order.lines[0]
+        services.update_order(
+            session,
+            order_id,
+            {"lines": [{"id": line.id, "product_id": line.product_id, "quantity": "5"}]},
+        )
+
+    for _ in range(4):  # whichever comes first, the outcome is consistent
+        ok, refused = race(sales_app, [confirm, edit])
+
+        def check(session):
+            order = session.get(SalesOrder, order_id)
+            confirmed_event = session.scalar(
+                select(SalesOrderEvent.id).where(
+                    SalesOrderEvent.order_id == order_id, SalesOrderEvent.to_value == "confirmed"
+                )
+            )
+            quantity = order.lines[0].quantity
+            return order.state, quantity, order.amount_total, confirmed_event is not None
+
+        state, quantity, total, confirmed = atomic(sales_app, check)
+        assert state is OrderState.CONFIRMED and confirmed
+        assert total == quantity * Decimal("113.00")
+        assert (ok, refused) in ((2, 0), (1, 1))
+        if refused:
+            assert quantity == Decimal(1)  # the edit came second and was refused
+
+        def reopen(session):
+            order = session.get(SalesOrder, order_id)
+            services.cancel_order(session, order, {"reason": "again"})
+            services.reset_to_quotation(session, order)
+            line = order.lines[0]
+            services.update_order(
+                session,
+                order_id,
+                {"lines": [{"id": line.id, "product_id": line.product_id, "quantity": "1"}]},
+            )
+
+        atomic(sales_app, reopen)
