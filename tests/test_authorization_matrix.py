@@ -1,7 +1,8 @@
 """The authorization matrix over HTTP, generated from what the addons declare (issue 3).
 
 For every resource declared with an API (partners, products and the delta fixture addon),
-every action (list, create, read, update, delete) and every role the registry knows (and
+every action (list, create, read, update, delete over the API; export on the list's screen,
+in a browser session) and every role the registry knows (and
 no role at all), a user holding the role in each of two companies calls the API, and the
 answer must be exactly what :class:`core.security.access.Access` says: 200/201/204 when
 it allows, 403 without the permission, 404 when the record's rules hide it, 405 when the
@@ -13,7 +14,7 @@ fails when a declared resource has none.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -22,13 +23,15 @@ from sqlalchemy import func, select
 from core.db import ActiveMixin
 from core.plugins import collect, discover, make_plugin_manager
 from core.security.access import AccessDenied, RecordNotFound, access_for
-from core.testing import build_app
+from core.security.passwords import hash_password
+from core.testing import build_app, log_in
 from tests.conftest import FIXTURE_ADDONS
 
 ADDONS = ("partners", "products", "delta")
-ACTIONS = ("list", "create", "read", "update", "delete")
+ACTIONS = ("list", "create", "read", "update", "delete", "export")
 NO_ROLE = "no role"
-SUCCESS = {"list": 200, "create": 201, "read": 200, "update": 200, "delete": 204}
+MATRIX_PASSWORD = "matrix-of-every-role-9"
+SUCCESS = {"list": 200, "create": 201, "read": 200, "update": 200, "delete": 204, "export": 200}
 ACCESS_ACTION = {"read": "read", "update": "write", "delete": "delete"}
 SERVICE = {"create": "create", "update": "update", "delete": "delete"}
 
@@ -84,6 +87,16 @@ class World:
     users: dict[tuple[str, str], tuple[int, dict[str, str]]]  # (role, company) -> id, headers
     uom_category_id: int
     counter: Any
+    logins: dict[int, str]
+    browsers: dict[int, Any] = field(default_factory=dict)
+
+    def browser(self, user_id: int):
+        """A test client logged in as ``user_id`` through the login form (made once)."""
+        if user_id not in self.browsers:
+            client = self.app.test_client()
+            log_in(client, self.logins[user_id], MATRIX_PASSWORD)
+            self.browsers[user_id] = client
+        return self.browsers[user_id]
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +116,8 @@ def world(db_engine):
     with app.app_context():
         get_registry(app).lifecycle.install(["delta"])
 
+    logins: dict[int, str] = {}
+
     def build(session):
         from addons.products.models import UomCategory
 
@@ -112,13 +127,14 @@ def world(db_engine):
         session.flush()
         companies = {"A": first.id, "B": second.id}
         users = {}
+        password_hash = hash_password(MATRIX_PASSWORD)  # once: argon2 is slow on purpose
         for number, role in enumerate((*ROLES, NO_ROLE)):
             for company, company_id in companies.items():
                 user = User(
                     login=f"m{number}{company.lower()}",
                     name=f"{role} {company}",
                     company_id=company_id,
-                    password_hash="!",  # never logs in with a password: a token is made
+                    password_hash=password_hash,
                 )
                 session.add(user)
                 session.flush()
@@ -126,6 +142,7 @@ def world(db_engine):
                     session.add(UserRole(user_id=user.id, role=role))
                 token, _record = create_token(session, user, name="matrix")
                 users[(role, company)] = (user.id, headers(token))
+                logins[user.id] = user.login
         admin = session.scalar(select(User).where(User.is_superuser).order_by(User.id))
         admin_token, _record = create_token(session, admin, name="matrix")
         category = session.scalar(select(UomCategory.id).order_by(UomCategory.id))
@@ -133,7 +150,7 @@ def world(db_engine):
 
     with app.app_context():
         users, admin, category = database.atomic(build)
-    yield World(app, admin, users, category, itertools.count(1))
+    yield World(app, admin, users, category, itertools.count(1), logins)
     database.dispose()
 
 
@@ -164,8 +181,8 @@ def expected(world: World, user_id: int, api: str, action: str, record_id: int |
         try:
             if action == "list":
                 access.select(view.model)
-            elif action == "create":
-                access.require(f"{view.model.__resource__}.create")
+            elif action in ("create", "export"):
+                access.require(f"{view.model.__resource__}.{action}")
             else:
                 access.get(session, view.model, record_id, ACCESS_ACTION[action])
         except AccessDenied:
@@ -188,7 +205,11 @@ def visible_total(world: World, user_id: int, api: str) -> int:
         return session.scalar(select(func.count()).select_from(statement.subquery()))
 
 
-def call(client, api: str, action: str, record_id: int | None, headers: dict[str, str], data):
+def call(world, api: str, action: str, record_id: int | None, user_id: int, data):
+    """The request for ``action``: the API with the user's token, or for an export the
+    list's screen in the user's browser session (tokens open only the API)."""
+    client = world.app.test_client()
+    headers = next(h for uid, h in world.users.values() if uid == user_id)
     url = f"/api/v1/{api}" if record_id is None else f"/api/v1/{api}/{record_id}"
     if action == "list":
         return client.get(url, headers=headers)
@@ -198,6 +219,10 @@ def call(client, api: str, action: str, record_id: int | None, headers: dict[str
         return client.get(url, headers=headers)
     if action == "update":
         return client.patch(url, headers=headers, json={"name": data["name"] + " (changed)"})
+    if action == "export":
+        addon, slug = VIEWS[api].name.split(".", 1)
+        browser = world.browser(user_id)
+        return browser.get(f"/{addon}/{slug}/export?format=json", headers={"Accept-Language": "en"})
     return client.delete(url, headers=headers)
 
 
@@ -208,15 +233,17 @@ def call(client, api: str, action: str, record_id: int | None, headers: dict[str
 def test_the_api_answers_what_access_allows(world, api, action, role):
     client = world.app.test_client()
     for company in ("A", "B"):
-        user_id, auth = world.users[(role, company)]
+        user_id, _auth = world.users[(role, company)]
         record_id = (
-            None if action in ("list", "create") else new_record(world, client, api, user_id)
+            None
+            if action in ("list", "create", "export")
+            else new_record(world, client, api, user_id)
         )
         data = sample(
             api, next(world.counter), {"uom_category_id": world.uom_category_id, "user_id": user_id}
         )
         wanted = expected(world, user_id, api, action, record_id)
-        answer = call(client, api, action, record_id, auth, data)
+        answer = call(world, api, action, record_id, user_id, data)
         where = f"{api} × {action} × {role} in company {company}"
         assert answer.status_code == wanted, (
             f"{where}: API answered {answer.status_code}, Access says {wanted}: "
@@ -224,3 +251,5 @@ def test_the_api_answers_what_access_allows(world, api, action, role):
         )
         if action == "list" and wanted == 200:
             assert answer.json["total"] == visible_total(world, user_id, api), where
+        if action == "export" and wanted == 200:
+            assert len(answer.json) == visible_total(world, user_id, api), where
