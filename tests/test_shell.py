@@ -197,3 +197,29 @@ def test_the_csp_allows_no_inline_code(admin_client, path):
     assert "script-src" not in directives and "style-src" not in directives  # both: 'self'
     assert directives["object-src"] == ["'none'"]
     assert directives["frame-ancestors"] == ["'none'"]
+
+
+@pytest.mark.spec("5.3.2.1")
+def test_time_zone_chosen_on_the_account_page_shows_times_locally(app, admin_client):
+    token = admin_client.csrf_token
+    page = admin_client.get("/account/", headers=EN).get_data(as_text=True)
+    assert 'name="timezone"' in page and "Asia/Shanghai" in page
+    assert "#account-timezone" in page  # the user menu leads there
+    response = admin_client.post(
+        "/account/timezone", data={"csrf_token": token, "timezone": "Asia/Shanghai"}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session().scalar(select(User).where(User.login == ADMIN_LOGIN))
+        assert user.timezone == "Asia/Shanghai"
+    assert (
+        admin_client.post(
+            "/account/timezone", data={"csrf_token": token, "timezone": "Mars/Olympus"}
+        ).status_code
+        == 400
+    )
+    assert admin_client.post("/account/timezone", data={"timezone": "UTC"}).status_code == 400
+    admin_client.post("/account/timezone", data={"csrf_token": token, "timezone": ""})
+    with app.app_context():
+        user = db.session().scalar(select(User).where(User.login == ADMIN_LOGIN))
+        assert user.timezone is None

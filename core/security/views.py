@@ -48,6 +48,7 @@ from core.security.users import User
 from core.web import LANGUAGE_KEY, _safe_next, keeping_language
 
 MSG_PASSWORD_CHANGED = _l("Your password was changed; your other sessions have ended.")
+MSG_TIMEZONE_SAVED = _l("Dates and times are now shown in your time zone.")
 MSG_TWO_FACTOR_ON = _l("Two-factor login is on.")
 MSG_TWO_FACTOR_OFF = _l("Two-factor login is off.")
 MSG_SESSION_ENDED = _l("The session has ended.")
@@ -91,10 +92,13 @@ def _form(name: str, limit: int = MAX_LENGTH + 1) -> str:
 def index():
     session = db.session()
     user = _me(session)
+    from core.settings import time_zones
+
     return render_template(
         "core/account/index.html",
         user=user,
         remaining_codes=totp.remaining_recovery_codes(session, user.id),
+        time_zones=time_zones(),
     )
 
 
@@ -316,6 +320,21 @@ def language():
     else:
         cookie_session[LANGUAGE_KEY] = chosen
     return redirect(_back_to(request.form.get("next")))
+
+
+@account.post("/timezone")
+@browser_session_required
+def timezone():
+    """Show dates and times in the user's own time zone (blank: the system default)."""
+    from core.settings import known_time_zones
+
+    chosen = _form("timezone", 64)
+    if chosen and chosen not in known_time_zones():
+        abort(400)
+    with db.transaction() as session:
+        _me(session).timezone = chosen or None
+    flash(str(MSG_TIMEZONE_SAVED), "success")
+    return redirect(url_for("core.account.index"))
 
 
 def _back_to(target: str | None) -> str:
