@@ -206,9 +206,7 @@ def test_settings_are_read_only_without_the_manage_permission(app):
     with app.app_context():
         session = db.session()
         session.add(
-            CustomRole(
-                name="custom.viewer", label="Viewer", implies=["permission:core.settings.read"]
-            )
+            CustomRole(name="custom.viewer", label="Viewer", permissions=["core.settings.read"])
         )
         session.commit()
     add_user(app, "viewer", roles=("custom.viewer",))

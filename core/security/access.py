@@ -28,9 +28,6 @@ ACTIONS = ("read", "create", "write", "delete", "export")
 CUSTOM_PREFIX = "custom."
 # Audit entries about role definitions (a user's roles are logged under core.user).
 ROLE_RESOURCE = "core.role"
-# A custom role's row keeps what it grants in its one JSON list (``implies``): the names
-# of the roles it includes, and each single permission as "permission:<name>".
-PERMISSION_PREFIX = "permission:"
 
 MSG_DENIED = _l("You are not allowed to do this (%(permission)s).")
 MSG_NOT_FOUND = _l("This record does not exist, or you may not see it.")
@@ -197,7 +194,8 @@ def create_custom_role(
     row = CustomRole(
         name=name,
         label=label.strip(),
-        implies=_stored_grants(implied, granted),
+        implies=list(implied),
+        permissions=list(granted),
         description=(description or "").strip() or None,
     )
     session.add(row)
@@ -228,7 +226,8 @@ def update_custom_role(
     )
     refusals.raise_any()
     row.label = label.strip()
-    row.implies = _stored_grants(implied, granted)
+    row.implies = list(implied)
+    row.permissions = list(granted)
     row.description = (description or "").strip() or None
     session.flush()
     after = _role_state(row)
@@ -262,16 +261,7 @@ def delete_custom_role(session: Session, name: str) -> None:
 
 def custom_role_grants(row: CustomRole) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The roles and the permissions custom role ``row`` grants."""
-    values = [str(v) for v in row.implies or ()]
-    roles = tuple(v for v in values if not v.startswith(PERMISSION_PREFIX))
-    permissions = tuple(
-        v.removeprefix(PERMISSION_PREFIX) for v in values if v.startswith(PERMISSION_PREFIX)
-    )
-    return roles, permissions
-
-
-def _stored_grants(roles: Iterable[str], permissions: Iterable[str]) -> list[str]:
-    return [*roles, *(PERMISSION_PREFIX + p for p in permissions)]
+    return tuple(str(v) for v in row.implies or ()), tuple(str(v) for v in row.permissions or ())
 
 
 def _checked_grants(

@@ -16,7 +16,8 @@ from core.db import Base, IdMixin, Name, TimestampMixin, utcnow
 
 
 class CustomRole(IdMixin, TimestampMixin, Base):
-    """A role an administrator made by combining other roles (``custom.<slug>``)."""
+    """A role an administrator made by combining other roles and single permissions
+    (``custom.<slug>``)."""
 
     __tablename__ = "core_role"
 
@@ -24,6 +25,7 @@ class CustomRole(IdMixin, TimestampMixin, Base):
     label: Mapped[Name]
     description: Mapped[str | None] = mapped_column(Text)
     implies: Mapped[list] = mapped_column(JSON, default=list)
+    permissions: Mapped[list] = mapped_column(JSON, default=list)
 
 
 class UserRole(Base):
