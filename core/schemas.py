@@ -354,7 +354,9 @@ def translate_field_errors(field: fields.Field) -> None:
     if isinstance(field, fields.Nested) and field.many:
         wanted["type"] = MSG_NOT_LIST
     for key, message in wanted.items():
-        if key in field.error_messages and field.error_messages[key] == defaults.get(key):
+        # Identity, not equality: comparing a lazy text translates it (a gettext per field
+        # and key at every schema instantiation), and the defaults are the very objects.
+        if key in field.error_messages and field.error_messages[key] is defaults.get(key):
             field.error_messages[key] = message
     if isinstance(field, fields.List):
         translate_field_errors(field.inner)

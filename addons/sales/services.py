@@ -411,12 +411,13 @@ def _checked_lines(
         return []
     errors: dict[int, Refusals] = {}
     loaded: list[tuple[int, dict[str, Any]]] = []
+    schema = OrderLineSchema()
     for index, row in enumerate(rows):
         problems = errors.setdefault(index, Refusals())
         if not isinstance(row, Mapping):
             problems.add(None, msg.LINE_NOT_A_RECORD)
             continue
-        values = _load(OrderLineSchema(), dict(row), problems)
+        values = _load(schema, dict(row), problems)
         if not problems:
             loaded.append((index, values))
     products = _products(session, {values["product_id"] for _, values in loaded})
@@ -633,17 +634,18 @@ def move_order(session: Session, order_id: int, state: Any) -> SalesOrder:
 
 
 def _confirm(session: Session, order: SalesOrder, note: str | None = None) -> None:
-    # The lines' products in one query (not one a line): they are the order's own, so no
-    # access check; the user acts on the order.
+    # The lines' products in one query, not one a line; held here, as the session keeps
+    # only weak references. They are the order's own: no access check.
     product_class = product_model()
     ids = {line.product_id for line in order.lines}
-    session.scalars(select(product_class).where(product_class.id.in_(ids))).all()
+    products = session.scalars(select(product_class).where(product_class.id.in_(ids))).all()
     order.confirmed_at = utcnow()
     _set_state(session, order, OrderState.CONFIRMED, note=note)
     _deliver_services(session, order)
     get_registry().hook.sales_order_confirmed(
         order=order_ref(order), lines=line_refs(order), session=session
     )
+    del products
 
 
 def _deliver_services(session: Session, order: SalesOrder) -> None:
@@ -683,7 +685,6 @@ def _set_state(
 ) -> None:
     previous = order.state
     order.state = state
-    session.flush()
     _log(session, order, Track.PROCESSING, previous, state, note)
 
 
@@ -702,8 +703,7 @@ def _log(
         to_value=getattr(after, "value", after),
         note=note[:1000] if note else None,
     )
-    session.add(event)
-    session.flush()
+    session.add(event)  # written with the next flush, in the order the steps happened
     return event
 
 
