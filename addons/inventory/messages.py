@@ -1,0 +1,147 @@
+"""Every text of the inventory addon that a person reads, in the gettext domain "inventory".
+
+Constants are lazy: they are translated when shown, in the language of that moment
+(``core.schemas.render`` fills their ``%(name)s`` placeholders). Generic input refusals
+(required, too long, not a number, too many decimals) are core.schemas' messages.
+Labels of screens live in views.py, of permissions and roles in security.py.
+"""
+
+from __future__ import annotations
+
+from core.i18n import N_, catalogue_domain
+
+domain = catalogue_domain(__file__, "inventory")
+_ = domain.gettext
+_l = domain.lazy_gettext
+
+
+def stored_name(name: str) -> str:
+    """A stored name in the reader's language when the catalogue knows it (the locations
+    Tessera creates, "Stock"); names people typed come back unchanged."""
+    return domain.gettext(name) if name else name
+
+
+# --------------------------------------------------------------------------- stored names
+# Names of the records made at install or with a warehouse, stored in English and shown
+# translated (stored_name).
+
+LOCATION_RECEIVING = N_("Receiving")
+LOCATION_STOCK = N_("Stock")
+LOCATION_OUTPUT = N_("Output")
+LOCATION_SCRAP = N_("Scrap")
+LOCATION_SUPPLIERS = N_("Suppliers")
+LOCATION_CUSTOMERS = N_("Customers")
+LOCATION_PRODUCTION = N_("Production")
+LOCATION_INVENTORY_LOSS = N_("Inventory loss")
+DEFAULT_WAREHOUSE = N_("Main warehouse")
+
+# --------------------------------------------------------------------------- ledger
+
+DONE_MOVE_FROZEN = _l("The move %(reference)s is done: it can only be reversed, not changed.")
+NOT_ENOUGH_STOCK = _l(
+    "Not enough %(product)s in %(location)s: %(needed)s needed, %(available)s available."
+)
+NOT_STOCKED = _l("%(product)s is a service: it has no stock to move.")
+SAME_LOCATION = _l("A move needs two different locations.")
+VIEW_LOCATION = _l("%(location)s only groups other locations: it cannot hold stock.")
+LOCATION_ARCHIVED = _l("The location %(location)s is archived.")
+LOCATION_OTHER_COMPANY = _l("The location %(location)s belongs to another company.")
+UNKNOWN_LOCATION = _l("There is no location with id %(id)s.")
+UNKNOWN_PRODUCT = _l("There is no product with id %(id)s.")
+PRODUCT_ARCHIVED = _l("The product %(name)s is archived.")
+PRODUCT_OTHER_COMPANY = _l("The product %(name)s belongs to another company.")
+UNIT_NOT_CONVERTIBLE = _l("This unit cannot measure %(name)s.")
+UNKNOWN_LOT = _l("There is no lot with id %(id)s of this product.")
+LOT_NAME_TAKEN = _l("This product already has a lot named %(name)s.")
+LOT_PRODUCT_FIXED = _l("The lot has moves: its product cannot change.")
+NOT_POSITIVE = _l("The quantity must be greater than zero.")
+ALREADY_REVERSED = _l("The move %(reference)s has been reversed already.")
+NOT_DONE = _l("Only a done move can be reversed; %(reference)s is %(state)s.")
+REVERSAL_OF_REVERSAL = _l("%(reference)s reverses another move: post the move again instead.")
+REVERSAL_REFERENCE = _l("Reversal of %(reference)s")
+RESERVATION_LOST = _l(
+    "The reservation of %(reference)s no longer matches the stock: run `tessera inventory check`."
+)
+NO_WAREHOUSE = _l("The company has no active warehouse: create one first.")
+ADJUSTMENT_REFERENCE = _l("Adjustment %(location)s")
+STOCK_PLACE_FIXED = _l("Only the quantity on hand can be corrected here.")
+
+# --------------------------------------------------------------------------- warehouses
+
+UNKNOWN_WAREHOUSE = _l("There is no warehouse with id %(id)s.")
+WAREHOUSE_ARCHIVED = _l("The warehouse %(name)s is archived.")
+WAREHOUSE_CODE_TAKEN = _l("The code %(code)s is already used by another warehouse.")
+WAREHOUSE_CODE_FORMAT = _l("A warehouse code has letters, digits, - and _ only.")
+WAREHOUSE_HAS_STOCK = _l("The warehouse %(name)s still holds stock or has open operations.")
+UNKNOWN_USER = _l("There is no active user with id %(id)s.")
+MEMBER_TWICE = _l("The user %(id)s is listed twice.")
+
+# --------------------------------------------------------------------------- locations
+
+LOCATION_NAME_TAKEN = _l("A location named %(name)s already exists there.")
+LOCATION_NAME_SEPARATOR = _l("A location name cannot contain /.")
+LOCATION_PARENT_KIND = _l(
+    "A location inside a warehouse goes under one of its locations; %(parent)s is a %(kind)s."
+)
+LOCATION_CYCLE = _l("%(location)s cannot be placed under itself or one of its sub-locations.")
+LOCATION_MOVE_WAREHOUSE = _l(
+    "A location stays in its warehouse: %(location)s cannot move to another one."
+)
+LOCATION_KIND_FIXED = _l("The kind of a location with moves cannot change.")
+LOCATION_SYSTEM = _l("%(location)s is needed by Tessera: it cannot be archived or moved.")
+LOCATION_HAS_STOCK = _l("The location %(location)s still holds stock.")
+LOCATION_PATH_TOO_LONG = _l("The full name %(path)s is too long: use a shallower tree.")
+LOCATION_KIND_NEEDS_PARENT = _l("An internal location needs a parent in a warehouse.")
+LOCATION_VIRTUAL_PARENT = _l("Suppliers, customers and other virtual locations have no parent.")
+
+# --------------------------------------------------------------------------- documents
+
+UNKNOWN_PICKING = _l("There is no operation with id %(id)s.")
+NOT_EDITABLE = _l("%(name)s is %(state)s: its lines can no longer change.")
+ONLY_DONE_QUANTITIES = _l(
+    "%(name)s is confirmed: only the quantities done and lots of its lines may change."
+)
+NO_LINES = _l("Add at least one line.")
+TOO_MANY_LINES = _l("At most %(max)d lines.")
+LINES_NOT_A_LIST = _l("The lines must be a list.")
+LINE_NOT_A_RECORD = _l("Each line must be a record of fields.")
+UNKNOWN_LINE = _l("Line %(id)s is not a line of this operation.")
+LINE_TWICE = _l("Line %(id)s is given twice.")
+NOT_CONFIRMABLE = _l("%(name)s is %(state)s: only a draft can be confirmed.")
+NOT_VALIDATABLE = _l("%(name)s is %(state)s: only a confirmed operation can be validated.")
+NOT_CANCELLABLE = _l("%(name)s is %(state)s: it can no longer be cancelled.")
+NOT_DELETABLE = _l("%(name)s is %(state)s: only drafts are deleted, cancel it instead.")
+NOTHING_DONE = _l("Enter the quantities done, or validate without any to process everything.")
+DONE_OVER_DEMAND = _l("At most %(demand)s: the quantity done cannot exceed the demand.")
+WRONG_LOCATION_KIND = _l("%(location)s cannot be the %(end)s of a %(type)s.")
+LOCATION_OUTSIDE_WAREHOUSE = _l("%(location)s is not a location of the warehouse %(warehouse)s.")
+PARTNER_UNKNOWN = _l("There is no partner with id %(id)s.")
+PARTNER_OTHER_COMPANY = _l("The partner %(name)s belongs to another company.")
+BACKORDER_NOTE = _l("Backorder of %(name)s")
+ORDER_CANCELLED = _l("The sales order %(name)s was cancelled.")
+END_SOURCE = _l("source")
+END_DESTINATION = _l("destination")
+STATE_BY_ACTION = _l("Use the buttons to change an operation's state.")
+
+# --------------------------------------------------------------------------- products
+
+STOCK_BLOCKS_ARCHIVE = _l("%(product)s: %(quantity)s in stock")
+OPEN_MOVES_BLOCK_ARCHIVE = _l("%(product)s: %(count)s open stock operations")
+
+# --------------------------------------------------------------------------- check command
+
+CHECK_OK = _l("The stock ledger balances: %(quants)s quants, %(moves)s done moves.")
+CHECK_ON_HAND = _l(
+    "%(product)s in %(location)s: %(on_hand)s on hand, but the done moves sum to %(ledger)s."
+)
+CHECK_RESERVED = _l(
+    "%(product)s in %(location)s: %(reserved)s reserved, but reservations sum to %(sum)s."
+)
+CHECK_AVAILABLE = _l(
+    "%(product)s in %(location)s: available %(available)s is not on hand minus reserved."
+)
+CHECK_OVER_RESERVED = _l(
+    "%(product)s in %(location)s: %(reserved)s reserved exceeds %(on_hand)s on hand."
+)
+CHECK_FAILED = _l("%(count)s problems found in the stock ledger.")
+NOT_INSTALLED = _l("The inventory addon is not installed in this database.")

@@ -1,0 +1,7 @@
+"""The structural checks every addon passes, applied to inventory."""
+
+from core.testing import AddonContract
+
+
+class TestInventoryContract(AddonContract):
+    addon = "inventory"

@@ -1,0 +1,501 @@
+"""The inventory screens, declared for core's generic list, form, kanban, pivot and API.
+
+Receipts, deliveries and transfers: lists by state, a form with the lines grid (quantities
+done entered there for a partial validation) and the workflow buttons. The ledger's moves
+as a read-only history with reversal; stock on hand per product, location and lot (its
+"new" and edits post adjustments, never write the numbers); stock values; warehouses
+with their members, locations, lots.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import object_session
+
+from addons.inventory import services
+from addons.inventory.messages import _l
+from addons.inventory.models import (
+    EDITABLE_STATES,
+    OPEN_STATES,
+    VIRTUAL_KINDS,
+    Delivery,
+    Location,
+    LocationKind,
+    Lot,
+    Move,
+    Picking,
+    Priority,
+    ProductCost,
+    Quant,
+    Receipt,
+    StockState,
+    Transfer,
+    Warehouse,
+)
+from addons.inventory.security import REVERSE, VALIDATE
+from core.hookspecs import LineGrid, ModelView, ViewAction, ViewField, ViewFilter, ViewLink
+
+STATE_LABELS = (
+    (StockState.DRAFT.value, _l("Draft")),
+    (StockState.WAITING.value, _l("Waiting")),
+    (StockState.READY.value, _l("Ready")),
+    (StockState.DONE.value, _l("Done")),
+    (StockState.CANCELLED.value, _l("Cancelled")),
+)
+KIND_LABELS = (
+    (LocationKind.VIEW.value, _l("View")),
+    (LocationKind.INTERNAL.value, _l("Internal")),
+    (LocationKind.SUPPLIER.value, _l("Suppliers")),
+    (LocationKind.CUSTOMER.value, _l("Customers")),
+    (LocationKind.PRODUCTION.value, _l("Production")),
+    (LocationKind.INVENTORY_LOSS.value, _l("Inventory loss")),
+    (LocationKind.SCRAP.value, _l("Scrap")),
+)
+PRIORITY_LABELS = ((Priority.NORMAL.value, _l("Normal")), (Priority.URGENT.value, _l("Urgent")))
+
+
+# --------------------------------------------------------------------------- operations
+
+REASON = ViewField("reason", _l("Reason"), required=True)
+
+
+def _is_open(picking: Picking) -> bool:
+    return picking.state in OPEN_STATES
+
+
+def _has_reservations(picking: Picking) -> bool:
+    return picking.state in OPEN_STATES and any(move.reserved_qty for move in picking.moves)
+
+
+PICKING_ACTIONS = (
+    ViewAction(
+        "confirm",
+        _l("Confirm"),
+        services.confirm_picking,
+        when=lambda picking: picking.state is StockState.DRAFT,
+        bulk=True,
+        primary=True,
+    ),
+    ViewAction(
+        "check_availability",
+        _l("Check availability"),
+        services.check_availability,
+        when=lambda picking: picking.state is StockState.WAITING,
+        bulk=True,
+    ),
+    ViewAction(
+        "validate",
+        _l("Validate"),
+        services.validate_picking,
+        permission=VALIDATE,
+        when=_is_open,
+        primary=True,
+        confirm=_l(
+            "Post this operation to the stock ledger? Lines with a quantity done are done "
+            "for that quantity and the rest goes to a backorder."
+        ),
+    ),
+    ViewAction("unreserve", _l("Unreserve"), services.unreserve_picking, when=_has_reservations),
+    ViewAction(
+        "cancel",
+        _l("Cancel"),
+        services.cancel_picking,
+        when=lambda picking: picking.state in EDITABLE_STATES,
+        inputs=(REASON,),
+        confirm=_l("Cancel this operation? Its reserved stock is released."),
+    ),
+)
+
+MOVE_LINES = LineGrid(
+    "moves",
+    _l("Lines"),
+    fields=(
+        ViewField("product_id", _l("Product")),
+        ViewField("quantity", _l("Demand")),
+        ViewField("uom_id", _l("Unit"), required=False),
+        ViewField("lot_id", _l("Lot"), required=False),
+        ViewField("quantity_done", _l("Quantity done"), required=False),
+    ),
+    readonly=(
+        ViewField("reserved_qty", _l("Reserved")),
+        ViewField("state", _l("Status"), choices=STATE_LABELS),
+    ),
+    totals=("quantity", "quantity_done"),
+)
+
+PICKING_FIELDS = (
+    ViewField("name", _l("Reference"), required=False),
+    ViewField("partner", _l("Partner")),
+    ViewField("partner_id", _l("Partner"), required=False),
+    ViewField("warehouse", _l("Warehouse")),
+    ViewField("warehouse_id", _l("Warehouse"), required=False),
+    ViewField("from_location", _l("Source location")),
+    ViewField("from_location_id", _l("Source location"), required=False),
+    ViewField("to_location", _l("Destination location")),
+    ViewField("to_location_id", _l("Destination location"), required=False),
+    ViewField("scheduled_date", _l("Scheduled date"), required=False),
+    ViewField("priority", _l("Priority"), choices=PRIORITY_LABELS, required=False),
+    ViewField("state", _l("Status"), choices=STATE_LABELS),
+    ViewField("origin_name", _l("Source document")),
+    ViewField("backorder_of", _l("Backorder of")),
+    ViewField("date_done", _l("Done on")),
+    ViewField("note", _l("Note")),
+    ViewField("cancel_reason", _l("Cancellation reason")),
+    ViewField("created_at", _l("Created on")),
+)
+PICKING_FORM = (
+    "warehouse_id",
+    "partner_id",
+    "from_location_id",
+    "to_location_id",
+    "scheduled_date",
+    "priority",
+    "origin_name",
+    "note",
+)
+PICKING_COLUMNS = (
+    "name",
+    "partner",
+    "from_location",
+    "to_location",
+    "scheduled_date",
+    "origin_name",
+    "priority",
+    "state",
+)
+
+
+def _picking_filters(model: type[Picking]) -> tuple[ViewFilter, ...]:
+    return (
+        ViewFilter("ready", _l("Ready"), lambda: model.state == StockState.READY),
+        ViewFilter("waiting", _l("Waiting"), lambda: model.state == StockState.WAITING),
+        ViewFilter(
+            "late",
+            _l("Late"),
+            lambda: model.state.in_(OPEN_STATES) & (model.scheduled_date < services.today()),
+        ),
+        ViewFilter("backorders", _l("Backorders"), lambda: model.backorder_of_id.is_not(None)),
+        ViewFilter("urgent", _l("Urgent"), lambda: model.priority == Priority.URGENT),
+        ViewFilter("done", _l("Done"), lambda: model.state == StockState.DONE),
+        ViewFilter("cancelled", _l("Cancelled"), lambda: model.state == StockState.CANCELLED),
+    )
+
+
+def _picking_view(name: str, model: type[Picking], label, create, api: str) -> ModelView:
+    return ModelView(
+        name=name,
+        model=model,
+        label=label,
+        fields=PICKING_FIELDS,
+        list_columns=PICKING_COLUMNS,
+        form_fields=PICKING_FORM,
+        search_fields=("name", "origin_name"),
+        filters=_picking_filters(model),
+        default_order="scheduled_date",
+        create=create,
+        update=services.update_picking,
+        delete=services.delete_picking,
+        api=api,
+        actions=PICKING_ACTIONS,
+        state_field="state",
+        kanban=True,
+        group_by=("state", "warehouse", "partner", "priority", "scheduled_date"),
+        links=(
+            ViewLink(_l("Moves"), "inventory.move", "picking_id"),
+            ViewLink(_l("Backorders"), name, "backorder_of_id"),
+        ),
+        import_key=None,
+        lines=(MOVE_LINES,),
+    )
+
+
+RECEIPTS = _picking_view(
+    "inventory.receipt", Receipt, _l("Receipts"), services.create_receipt, "inventory/receipts"
+)
+DELIVERIES = _picking_view(
+    "inventory.delivery",
+    Delivery,
+    _l("Deliveries"),
+    services.create_delivery,
+    "inventory/deliveries",
+)
+TRANSFERS = _picking_view(
+    "inventory.transfer",
+    Transfer,
+    _l("Internal transfers"),
+    services.create_transfer,
+    "inventory/transfers",
+)
+
+
+# --------------------------------------------------------------------------- the ledger
+
+
+def _reversible(move: Move) -> bool:
+    if move.state is not StockState.DONE or move.reverses_id is not None:
+        return False
+    session = object_session(move)
+    return session is not None and not session.scalar(
+        select(exists().where(Move.reverses_id == move.id))
+    )
+
+
+MOVES = ModelView(
+    name="inventory.move",
+    model=Move,
+    label=_l("Stock moves"),
+    fields=(
+        ViewField("date_done", _l("Done on")),
+        ViewField("reference", _l("Reference")),
+        ViewField("picking", _l("Operation")),
+        ViewField("picking_id", _l("Operation")),
+        ViewField("product", _l("Product")),
+        ViewField("product_id", _l("Product")),
+        ViewField("from_location", _l("From")),
+        ViewField("from_location_id", _l("From")),
+        ViewField("to_location", _l("To")),
+        ViewField("to_location_id", _l("To")),
+        ViewField("lot", _l("Lot")),
+        ViewField("lot_id", _l("Lot")),
+        ViewField("warehouse", _l("Warehouse")),
+        ViewField("warehouse_id", _l("Warehouse")),
+        ViewField("quantity", _l("Quantity")),
+        ViewField("uom", _l("Unit")),
+        ViewField("product_qty", _l("Quantity in the product's unit")),
+        ViewField("reserved_qty", _l("Reserved")),
+        ViewField("state", _l("Status"), choices=STATE_LABELS),
+        ViewField("planned_date", _l("Planned date")),
+        ViewField("origin_name", _l("Source document")),
+        ViewField("price_unit", _l("Unit cost")),
+        ViewField("value", _l("Value")),
+        ViewField("reverses", _l("Reverses")),
+    ),
+    list_columns=(
+        "date_done",
+        "reference",
+        "product",
+        "from_location",
+        "to_location",
+        "lot",
+        "product_qty",
+        "value",
+        "state",
+    ),
+    form_fields=(
+        "reference",
+        "picking_id",
+        "product_id",
+        "from_location_id",
+        "to_location_id",
+        "lot_id",
+        "quantity",
+        "product_qty",
+        "reserved_qty",
+        "planned_date",
+        "origin_name",
+        "price_unit",
+        "value",
+    ),
+    search_fields=("reference", "origin_name"),
+    filters=(
+        ViewFilter("done", _l("Done"), lambda: Move.state == StockState.DONE),
+        ViewFilter("open", _l("To do"), lambda: Move.state.in_(OPEN_STATES)),
+        ViewFilter(
+            "incoming",
+            _l("Incoming"),
+            lambda: (
+                Move.to_location.has(Location.kind == LocationKind.INTERNAL)
+                & Move.from_location.has(Location.kind != LocationKind.INTERNAL)
+            ),
+        ),
+        ViewFilter(
+            "outgoing",
+            _l("Outgoing"),
+            lambda: (
+                Move.from_location.has(Location.kind == LocationKind.INTERNAL)
+                & Move.to_location.has(Location.kind != LocationKind.INTERNAL)
+            ),
+        ),
+        ViewFilter("reversals", _l("Reversals"), lambda: Move.reverses_id.is_not(None)),
+    ),
+    default_order="id",
+    api="inventory/moves",
+    actions=(
+        ViewAction(
+            "reverse",
+            _l("Reverse"),
+            services.reverse_move,
+            permission=REVERSE,
+            when=_reversible,
+            confirm=_l("Post a move undoing this one? The original stays in the history."),
+        ),
+    ),
+    measures=("product_qty", "value"),
+    group_by=("product", "warehouse", "from_location", "to_location", "state", "date_done"),
+    import_key=None,
+)
+
+
+STOCK = ModelView(
+    name="inventory.stock",
+    model=Quant,
+    label=_l("Stock on hand"),
+    fields=(
+        ViewField("product", _l("Product")),
+        ViewField("product_id", _l("Product")),
+        ViewField("location", _l("Location")),
+        ViewField("location_id", _l("Location")),
+        ViewField("lot", _l("Lot")),
+        ViewField("lot_id", _l("Lot"), required=False),
+        ViewField("warehouse", _l("Warehouse")),
+        ViewField("on_hand", _l("On hand")),
+        ViewField("reserved", _l("Reserved")),
+        ViewField("available", _l("Available")),
+        ViewField("updated_at", _l("Last change")),
+    ),
+    list_columns=("product", "location", "lot", "warehouse", "on_hand", "reserved", "available"),
+    form_fields=("product_id", "location_id", "lot_id", "on_hand"),
+    filters=(
+        ViewFilter("in_stock", _l("In stock"), lambda: Quant.on_hand > 0),
+        ViewFilter("available", _l("Available"), lambda: Quant.available > 0),
+        ViewFilter("reserved", _l("Reserved"), lambda: Quant.reserved > 0),
+        ViewFilter("negative", _l("Negative"), lambda: Quant.on_hand < 0),
+    ),
+    default_order="product_id",
+    create=services.create_stock,
+    update=services.update_stock,
+    api="inventory/stock",
+    measures=("on_hand", "reserved", "available"),
+    group_by=("product", "warehouse", "location", "lot"),
+    links=(ViewLink(_l("Moves"), "inventory.move", "product_id"),),
+    import_key=None,
+)
+
+VALUATION = ModelView(
+    name="inventory.valuation",
+    model=ProductCost,
+    label=_l("Stock valuation"),
+    fields=(
+        ViewField("product", _l("Product")),
+        ViewField("quantity", _l("Quantity held")),
+        ViewField("average_cost", _l("Average cost")),
+        ViewField("value", _l("Value")),
+        ViewField("updated_at", _l("Last change")),
+    ),
+    list_columns=("product", "quantity", "average_cost", "value", "updated_at"),
+    form_fields=("quantity", "average_cost", "value"),
+    default_order="product_id",
+    api="inventory/valuation",
+    measures=("quantity", "value"),
+    group_by=("product",),
+    import_key=None,
+)
+
+
+# --------------------------------------------------------------------------- configuration
+
+WAREHOUSES = ModelView(
+    name="inventory.warehouse",
+    model=Warehouse,
+    label=_l("Warehouses"),
+    fields=(
+        ViewField("code", _l("Code")),
+        ViewField("name", _l("Name")),
+        ViewField("allow_negative", _l("Allow negative stock")),
+        ViewField("address", _l("Address")),
+        ViewField("sequence", _l("Order in lists"), required=False),
+        ViewField("company", _l("Company")),
+    ),
+    list_columns=("code", "name", "allow_negative", "address"),
+    form_fields=("code", "name", "allow_negative", "address", "sequence"),
+    search_fields=("code", "name"),
+    default_order="sequence",
+    create=services.create_warehouse,
+    update=services.update_warehouse,
+    archive=services.archive_warehouses,
+    unarchive=services.unarchive_warehouses,
+    api="inventory/warehouses",
+    links=(
+        ViewLink(_l("Locations"), "inventory.location", "warehouse_id"),
+        ViewLink(_l("Stock on hand"), "inventory.stock", "warehouse_id"),
+        ViewLink(_l("Receipts"), "inventory.receipt", "warehouse_id"),
+        ViewLink(_l("Deliveries"), "inventory.delivery", "warehouse_id"),
+        ViewLink(_l("Internal transfers"), "inventory.transfer", "warehouse_id"),
+    ),
+    import_key="code",
+    lines=(LineGrid("members", _l("Members"), fields=(ViewField("user_id", _l("User")),)),),
+)
+
+LOCATIONS = ModelView(
+    name="inventory.location",
+    model=Location,
+    label=_l("Locations"),
+    fields=(
+        ViewField("name", _l("Name")),
+        ViewField("complete_name", _l("Full name"), required=False),
+        ViewField("parent", _l("Parent location")),
+        ViewField("parent_id", _l("Parent location")),
+        ViewField("kind", _l("Kind"), choices=KIND_LABELS, required=False),
+        ViewField("warehouse", _l("Warehouse")),
+    ),
+    list_columns=("complete_name", "kind", "warehouse"),
+    form_fields=("name", "parent_id", "kind"),
+    search_fields=("complete_name",),
+    filters=(
+        ViewFilter("internal", _l("Internal"), lambda: Location.kind == LocationKind.INTERNAL),
+        ViewFilter("virtual", _l("Partners and virtual"), lambda: Location.kind.in_(VIRTUAL_KINDS)),
+    ),
+    default_order="complete_name",
+    create=services.create_location,
+    update=services.update_location,
+    archive=services.archive_locations,
+    unarchive=services.unarchive_locations,
+    api="inventory/locations",
+    group_by=("kind", "warehouse"),
+    links=(ViewLink(_l("Stock on hand"), "inventory.stock", "location_id"),),
+    import_key=None,
+)
+
+LOTS = ModelView(
+    name="inventory.lot",
+    model=Lot,
+    label=_l("Lots"),
+    fields=(
+        ViewField("name", _l("Lot number")),
+        ViewField("product", _l("Product")),
+        ViewField("product_id", _l("Product")),
+        ViewField("expiry_date", _l("Expiry date")),
+        ViewField("note", _l("Note")),
+    ),
+    list_columns=("name", "product", "expiry_date"),
+    form_fields=("name", "product_id", "expiry_date", "note"),
+    search_fields=("name",),
+    default_order="name",
+    create=services.create_lot,
+    update=services.update_lot,
+    api="inventory/lots",
+    links=(
+        ViewLink(_l("Stock on hand"), "inventory.stock", "lot_id"),
+        ViewLink(_l("Moves"), "inventory.move", "lot_id"),
+    ),
+    import_key=None,
+)
+
+VIEWS = (
+    RECEIPTS,
+    DELIVERIES,
+    TRANSFERS,
+    MOVES,
+    STOCK,
+    VALUATION,
+    WAREHOUSES,
+    LOCATIONS,
+    LOTS,
+)
+
+# Keep the enum members and their labels in step (a test compares them).
+LABELLED_ENUMS = (
+    (StockState, STATE_LABELS),
+    (LocationKind, KIND_LABELS),
+    (Priority, PRIORITY_LABELS),
+)
