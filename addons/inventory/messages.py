@@ -35,6 +35,28 @@ LOCATION_PRODUCTION = N_("Production")
 LOCATION_INVENTORY_LOSS = N_("Inventory loss")
 DEFAULT_WAREHOUSE = N_("Main warehouse")
 
+# --------------------------------------------------------------------------- choices
+# Labels of the enums' values (views.py keeps them in step with the enums: a test).
+
+STATE_LABELS = (
+    ("draft", _l("Draft")),
+    ("waiting", _l("Waiting")),
+    ("ready", _l("Ready")),
+    ("done", _l("Done")),
+    ("cancelled", _l("Cancelled")),
+)
+KIND_LABELS = (
+    ("view", _l("View")),
+    ("internal", _l("Internal")),
+    ("supplier", _l("Suppliers")),
+    ("customer", _l("Customers")),
+    ("production", _l("Production")),
+    ("inventory_loss", _l("Inventory loss")),
+    ("scrap", _l("Scrap")),
+)
+PRIORITY_LABELS = (("normal", _l("Normal")), ("urgent", _l("Urgent")))
+
+
 # --------------------------------------------------------------------------- ledger
 
 DONE_MOVE_FROZEN = _l("The move %(reference)s is done: it can only be reversed, not changed.")

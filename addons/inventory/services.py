@@ -116,10 +116,8 @@ def today() -> date:
 
 
 def state_label(state: Any) -> str:
-    from addons.inventory.views import STATE_LABELS
-
     value = getattr(state, "value", state)
-    return str(dict(STATE_LABELS).get(value, value))
+    return str(dict(msg.STATE_LABELS).get(value, value))
 
 
 # --------------------------------------------------------------------------- warehouses
@@ -440,9 +438,7 @@ def _check_parent(kind: LocationKind, parent: Location | None, location: Locatio
 
 
 def _kind_label(kind: LocationKind) -> str:
-    from addons.inventory.views import KIND_LABELS
-
-    return str(dict(KIND_LABELS).get(kind.value, kind.value))
+    return str(dict(msg.KIND_LABELS).get(kind.value, kind.value))
 
 
 def _new_location(

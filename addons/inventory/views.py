@@ -13,7 +13,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import object_session
 
 from addons.inventory import services
-from addons.inventory.messages import _l
+from addons.inventory.messages import KIND_LABELS, PRIORITY_LABELS, STATE_LABELS, _l
 from addons.inventory.models import (
     EDITABLE_STATES,
     OPEN_STATES,
@@ -34,25 +34,6 @@ from addons.inventory.models import (
 )
 from addons.inventory.security import REVERSE, VALIDATE
 from core.hookspecs import LineGrid, ModelView, ViewAction, ViewField, ViewFilter, ViewLink
-
-STATE_LABELS = (
-    (StockState.DRAFT.value, _l("Draft")),
-    (StockState.WAITING.value, _l("Waiting")),
-    (StockState.READY.value, _l("Ready")),
-    (StockState.DONE.value, _l("Done")),
-    (StockState.CANCELLED.value, _l("Cancelled")),
-)
-KIND_LABELS = (
-    (LocationKind.VIEW.value, _l("View")),
-    (LocationKind.INTERNAL.value, _l("Internal")),
-    (LocationKind.SUPPLIER.value, _l("Suppliers")),
-    (LocationKind.CUSTOMER.value, _l("Customers")),
-    (LocationKind.PRODUCTION.value, _l("Production")),
-    (LocationKind.INVENTORY_LOSS.value, _l("Inventory loss")),
-    (LocationKind.SCRAP.value, _l("Scrap")),
-)
-PRIORITY_LABELS = ((Priority.NORMAL.value, _l("Normal")), (Priority.URGENT.value, _l("Urgent")))
-
 
 # --------------------------------------------------------------------------- operations
 

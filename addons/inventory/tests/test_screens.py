@@ -226,3 +226,10 @@ def test_every_inventory_screen_opens_in_both_languages(app, site, admin_client)
             assert response.status_code == 200, view.slug
         if view.create is not None:
             assert admin_client.get(f"{base}new", headers=ZH).status_code == 200, view.slug
+
+
+def test_every_state_kind_and_priority_has_a_label():
+    from addons.inventory.views import LABELLED_ENUMS
+
+    for enum_class, labels in LABELLED_ENUMS:
+        assert [member.value for member in enum_class] == [key for key, _label in labels]
