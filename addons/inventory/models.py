@@ -162,7 +162,8 @@ class Warehouse(RecordMixin, ActiveMixin, CompanyMixin, Base):
 
     @property
     def display_name(self) -> str:
-        return f"[{self.code}] {self.name}"
+        """The name the install gave ("Main warehouse") reads in the reader's language."""
+        return f"[{self.code}] {stored_name(self.name)}"
 
 
 class WarehouseMember(RecordMixin, Base):

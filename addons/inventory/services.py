@@ -770,22 +770,26 @@ def _checked_lines(
         refusals.add("moves", msg.TOO_MANY_LINES, max=MAX_LINES)
         return []
     errors: dict[int, Refusals] = {}
-    existing = {move.id for move in picking.moves}
-    seen: set[int] = set()
-    checked_lines = []
+    loaded: list[tuple[int, dict[str, Any]]] = []
     for index, row in enumerate(rows):
         problems = errors.setdefault(index, Refusals())
         values = _load_into(MoveLineSchema(), row, problems)
-        if problems:
-            continue
+        if not problems:
+            loaded.append((index, values))
+    products = _products(session, {values["product_id"] for _, values in loaded}, checked)
+    existing = {move.id for move in picking.moves}
+    seen: set[int] = set()
+    checked_lines = []
+    for index, values in loaded:
+        problems = errors[index]
         move_id = values.pop("id", None)
         if move_id is not None and move_id not in existing:
             problems.add("id", msg.UNKNOWN_LINE, id=move_id)
         elif move_id is not None and move_id in seen:
             problems.add("id", msg.LINE_TWICE, id=move_id)
         seen.add(move_id)
-        product = _line_product(
-            session, values["product_id"], picking.company_id, problems, checked
+        product = _usable_product(
+            products.get(values["product_id"]), values["product_id"], picking.company_id, problems
         )
         if product is not None:
             _complete_line(session, product, values, problems)
@@ -795,10 +799,19 @@ def _checked_lines(
     return checked_lines
 
 
-def _line_product(
-    session: Session, product_id: int, company_id: int, problems: Refusals, checked: bool
-) -> Any:
-    product = _lookup(session, product_model(), product_id, checked)
+def _products(session: Session, product_ids: set[int], checked: bool) -> dict[int, Any]:
+    """The products among ``product_ids`` (that the user may see, when ``checked``)."""
+    if not product_ids:
+        return {}
+    product_class = product_model()
+    statement = select(product_class).where(product_class.id.in_(product_ids))
+    if checked:
+        statement = current_access().restrict(statement, product_class)
+    return {product.id: product for product in session.scalars(statement)}
+
+
+def _usable_product(product: Any, product_id: int, company_id: int, problems: Refusals) -> Any:
+    """``product`` if a stock operation of ``company_id`` may move it; else None, and why."""
     if product is None:
         problems.add("product_id", msg.UNKNOWN_PRODUCT, id=product_id)
     elif product.company_id != company_id:
@@ -1551,7 +1564,8 @@ def _visible(session: Session, model: type, record_id: int, field: str, message:
 
 def _visible_product(session: Session, product_id: int, company_id: int | None) -> Any:
     problems = Refusals()
-    product = _line_product(session, product_id, company_id, problems, checked=True)
+    found = _products(session, {product_id}, checked=True).get(product_id)
+    product = _usable_product(found, product_id, company_id, problems)
     problems.raise_any()
     return product
 

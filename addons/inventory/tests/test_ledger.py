@@ -310,3 +310,27 @@ def test_locations_and_moves_count_only_once(db_session):
     assert db_session.scalar(select(func.count()).select_from(Location)) == 9
     assert db_session.scalar(select(func.count()).select_from(Move)) == 0
     assert location(db_session, LocationKind.CUSTOMER).complete_name == "Customers"
+
+
+@pytest.mark.spec("5.2.1.1")
+def test_stock_is_kept_per_lot_and_a_delivery_takes_the_lot_it_names(db_session, chair, stock):
+    first, second = (
+        services.create_lot(db_session, {"name": name, "product_id": chair.id})
+        for name in ("L-01", "L-02")
+    )
+    receive(db_session, (chair, 3, {"lot_id": first.id}), (chair, 2, {"lot_id": second.id}))
+    named = deliver(db_session, (chair, 1, {"lot_id": second.id}))
+    assert named.moves[0].reserved_qty == q(1)
+    anyone = deliver(db_session, (chair, 4), validate=True)
+    taken = sorted((m.lot_id, m.product_qty) for m in anyone.moves)
+    assert taken == [(first.id, q(3)), (second.id, q(1))]
+    services.validate_picking(db_session, named)
+    by_lot = dict(
+        db_session.execute(
+            select(Quant.lot_id, Quant.on_hand).where(Quant.product_id == chair.id)
+        ).all()
+    )
+    assert by_lot == {first.id: q(0), second.id: q(0)}
+    with refused(db_session, "already has a lot"):
+        services.create_lot(db_session, {"name": "L-01", "product_id": chair.id})
+    assert balanced(db_session)
