@@ -321,3 +321,46 @@ def test_the_same_order_through_the_api(app, shop):
 
     with app.app_context():
         assert db.session().scalars(select(SalesPayment)).all() == []
+
+
+@pytest.mark.spec("5.1.1.1", "5.1.1.2")
+def test_a_manager_plans_the_quarter_and_sees_it_achieved(app, shop):
+    wang = logged_in(app, "wang")
+    order_id = new_quotation(wang, shop)
+    wang.post(f"/sales/order/{order_id}/action/confirm", data={"csrf_token": wang.csrf_token})
+    today = order_of(app, order_id).order_date
+    start = today.replace(day=1)
+
+    boss = logged_in(app, "boss")
+    created = boss.post(
+        "/sales/plan/new",
+        data={
+            "csrf_token": boss.csrf_token,
+            "name": "本月计划",
+            "period": "month",
+            "date_from": start.isoformat(),
+            "strategy": "主攻华东经销商。",
+            "targets-0-salesperson_id": str(shop["wang"]),
+            "targets-0-amount": "1000.00",
+            "budget_lines-0-category": "travel",
+            "budget_lines-0-amount": "300.00",
+            "budget_lines-0-spent": "120.00",
+        },
+        headers=ZH,
+    )
+    plan_id = created_id(created)
+    boss.post(f"/sales/plan/{plan_id}/action/approve", data={"csrf_token": boss.csrf_token})
+    page = boss.get(f"/sales/plan/{plan_id}", headers=ZH).get_data(as_text=True)
+    # Wang sold 500.00 untaxed: half of her target, the rest still to do.
+    assert "目标与完成情况" in page and "已批准" in page
+    cells = re.findall(r'<td class="text-end">([^<]*)</td>', page)
+    assert cells[:3] == ["500.00", "50.0", "500.00"]  # achieved, attainment %, remaining
+    assert "180.00" in cells  # budget left: 300.00 - 120.00
+    english = wang.get(f"/sales/plan/{plan_id}", headers=EN).get_data(as_text=True)
+    assert "Targets and achievement" in english and "Projected at period end" in english
+    assert (
+        wang.post(
+            f"/sales/plan/{plan_id}/action/close", data={"csrf_token": wang.csrf_token}
+        ).status_code
+        == 403
+    )

@@ -31,6 +31,14 @@ MENUS = (
         permission="sales.order.read",
         sequence=30,
     ),
+    MenuItem(
+        "sales.plans",
+        _l("Sales plans"),
+        parent="sales",
+        view="sales.plan",
+        permission="sales.plan.read",
+        sequence=40,
+    ),
     MenuItem("sales.configuration", _l("Configuration"), parent="sales", sequence=90),
     MenuItem(
         "sales.channels",

@@ -100,6 +100,26 @@ UNKNOWN_USER = _l("There is no active user with id %(id)s.")
 SETTINGS_EXIST = _l("This company has its sales settings already.")
 UNKNOWN_SETTINGS = _l("There are no sales settings with id %(id)s.")
 
+# --------------------------------------------------------------------------- plans
+
+UNKNOWN_PLAN = _l("There is no sales plan with id %(id)s.")
+PLAN_LOCKED = _l("The plan %(name)s is closed or revised and no longer changes.")
+PLAN_NOT_DRAFT = _l("The plan %(name)s is no longer a draft.")
+PLAN_NOT_APPROVED = _l("The plan %(name)s is not approved.")
+PLAN_WITHOUT_TARGETS = _l("Give the plan at least one target before approving it.")
+PLAN_APPROVED_FIXED = _l(
+    "The plan %(name)s is approved: only what was spent may change; revise it to change more."
+)
+PERIOD_START = {
+    "year": _l("A yearly plan starts on 1 January."),
+    "quarter": _l("A quarterly plan starts on 1 January, 1 April, 1 July or 1 October."),
+    "month": _l("A monthly plan starts on the first day of a month."),
+}
+TARGET_ONE_DIMENSION = _l(
+    "A target is for one salesperson, team, customer group, product category or channel."
+)
+UNKNOWN_REFERENCE = _l("There is no such record with id %(id)s here.")
+
 # --------------------------------------------------------------------------- other addons
 
 OPEN_ORDERS_BLOCK = _l("%(name)s has %(count)d open sales orders.")
@@ -131,4 +151,28 @@ TRACK_LABELS = (
     ("processing", _l("Processing")),
     ("delivery", _l("Delivery")),
     ("payment", _l("Payment")),
+)
+PLAN_STATE_LABELS = (
+    ("draft", _l("Draft")),
+    ("approved", _l("Approved")),
+    ("revised", _l("Revised")),
+    ("closed", _l("Closed")),
+)
+PERIOD_LABELS = (("year", _l("Year")), ("quarter", _l("Quarter")), ("month", _l("Month")))
+DIMENSION_LABELS = (
+    ("company", _l("Whole company")),
+    ("salesperson", _l("Salesperson")),
+    ("team", _l("Sales team")),
+    ("customer_group", _l("Customer group")),
+    ("product_category", _l("Product category")),
+    ("channel", _l("Channel")),
+)
+BUDGET_LABELS = (
+    ("advertising", _l("Advertising")),
+    ("promotion", _l("Promotion")),
+    ("exhibitions", _l("Exhibitions")),
+    ("travel", _l("Travel")),
+    ("commissions", _l("Commissions")),
+    ("samples", _l("Samples")),
+    ("other", _l("Other")),
 )

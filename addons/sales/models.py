@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -383,6 +384,185 @@ class SalesPaymentAllocation(RecordMixin, Base):
     @property
     def display_name(self) -> str:
         return f"{self.payment.name} → {self.order.name}"
+
+
+# --------------------------------------------------------------------------- plans
+
+
+class PlanPeriod(enum.StrEnum):
+    YEAR = "year"
+    QUARTER = "quarter"
+    MONTH = "month"
+
+
+class PlanState(enum.StrEnum):
+    """A plan is drafted, approved, then closed; revising an approved plan keeps it as
+    ``revised`` and starts a new draft revision."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+    REVISED = "revised"
+    CLOSED = "closed"
+
+
+class TargetDimension(enum.StrEnum):
+    """What a target measures: the whole company, or one salesperson, team, customer
+    group, product category or channel."""
+
+    COMPANY = "company"
+    SALESPERSON = "salesperson"
+    TEAM = "team"
+    CUSTOMER_GROUP = "customer_group"
+    PRODUCT_CATEGORY = "product_category"
+    CHANNEL = "channel"
+
+
+class BudgetCategory(enum.StrEnum):
+    ADVERTISING = "advertising"
+    PROMOTION = "promotion"
+    EXHIBITIONS = "exhibitions"
+    TRAVEL = "travel"
+    COMMISSIONS = "commissions"
+    SAMPLES = "samples"
+    OTHER = "other"
+
+
+class SalesPlan(RecordMixin, CompanyMixin, VersionMixin, Base):
+    """A sales plan for a year, quarter or month: targets, a written strategy, a budget."""
+
+    __tablename__ = "sales_plan"
+    __resource__ = "sales.plan"
+
+    name: Mapped[Name]
+    period: Mapped[PlanPeriod] = mapped_column(_enum_column(PlanPeriod), default=PlanPeriod.YEAR)
+    date_from: Mapped[date] = mapped_column(Date, index=True)
+    date_to: Mapped[date] = mapped_column(Date, index=True)
+    state: Mapped[PlanState] = mapped_column(
+        _enum_column(PlanState), default=PlanState.DRAFT, index=True
+    )
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    previous_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sales_plan.id", ondelete="SET NULL"), index=True
+    )
+    strategy: Mapped[str | None] = mapped_column(Text)
+    approved_at: Mapped[datetime | None]
+    approved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("core_user.id", ondelete="SET NULL")
+    )
+    amount_target: Mapped[Money] = mapped_column(default=Decimal(0))
+    budget_total: Mapped[Money] = mapped_column(default=Decimal(0))
+
+    previous: Mapped[SalesPlan | None] = relationship(remote_side="SalesPlan.id")
+    approved_by = relationship("User", foreign_keys=[approved_by_id])
+    targets: Mapped[list[SalesPlanTarget]] = relationship(
+        back_populates="plan",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(SalesPlanTarget.sequence, SalesPlanTarget.id)",
+    )
+    budget_lines: Mapped[list[SalesPlanBudget]] = relationship(
+        back_populates="plan",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(SalesPlanBudget.sequence, SalesPlanBudget.id)",
+    )
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.name} (r{self.revision})" if self.revision > 1 else self.name
+
+
+class SalesPlanTarget(RecordMixin, Base):
+    """One target of a plan: an untaxed amount (and optionally a quantity, in products'
+    own units) for the dimension whose reference is set (none: the whole company).
+
+    What was achieved is not stored: ``plan_actuals`` computes it from confirmed orders
+    whenever it is read (the properties below ask it once per plan).
+    """
+
+    __tablename__ = "sales_plan_target"
+    __resource__ = "sales.plan"
+    __rule_parent__ = "plan"
+
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("sales_plan.id", ondelete="CASCADE"), index=True
+    )
+    sequence: Mapped[int] = mapped_column(Integer, default=10)
+    dimension: Mapped[TargetDimension] = mapped_column(
+        _enum_column(TargetDimension), default=TargetDimension.COMPANY
+    )
+    salesperson_id: Mapped[int | None] = mapped_column(
+        ForeignKey("core_user.id", ondelete="RESTRICT")
+    )
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("sales_team.id", ondelete="RESTRICT"))
+    customer_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partners_group.id", ondelete="RESTRICT")
+    )
+    product_category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("products_category.id", ondelete="RESTRICT")
+    )
+    channel_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sales_channel.id", ondelete="RESTRICT")
+    )
+    amount: Mapped[Money] = mapped_column(default=Decimal(0))
+    quantity: Mapped[Decimal | None] = mapped_column(ExactDecimal(18, 4))
+
+    plan: Mapped[SalesPlan] = relationship(back_populates="targets")
+    salesperson = relationship("User", foreign_keys=[salesperson_id])
+    team: Mapped[SalesTeam | None] = relationship()
+    customer_group = relationship("PartnerGroup", foreign_keys=[customer_group_id])
+    product_category = relationship("ProductCategory", foreign_keys=[product_category_id])
+    channel: Mapped[SalesChannel | None] = relationship()
+
+    def _actual(self, name: str) -> Any:
+        from addons.sales.plans import actual_of
+
+        return getattr(actual_of(self), name)
+
+    @property
+    def achieved_amount(self) -> Decimal:
+        return self._actual("amount")
+
+    @property
+    def achieved_quantity(self) -> Decimal:
+        return self._actual("quantity")
+
+    @property
+    def attainment(self) -> Decimal | None:
+        return self._actual("attainment")
+
+    @property
+    def remaining(self) -> Decimal:
+        return self._actual("remaining")
+
+    @property
+    def projected_amount(self) -> Decimal | None:
+        return self._actual("projected")
+
+
+class SalesPlanBudget(RecordMixin, Base):
+    """Expected selling costs of a plan by category, and what has been spent so far."""
+
+    __tablename__ = "sales_plan_budget"
+    __resource__ = "sales.plan"
+    __rule_parent__ = "plan"
+
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("sales_plan.id", ondelete="CASCADE"), index=True
+    )
+    sequence: Mapped[int] = mapped_column(Integer, default=10)
+    category: Mapped[BudgetCategory] = mapped_column(
+        _enum_column(BudgetCategory), default=BudgetCategory.OTHER
+    )
+    description: Mapped[str | None] = mapped_column(String(DESCRIPTION_LENGTH))
+    amount: Mapped[Money] = mapped_column(default=Decimal(0))
+    spent: Mapped[Money] = mapped_column(default=Decimal(0))
+
+    plan: Mapped[SalesPlan] = relationship(back_populates="budget_lines")
+
+    @property
+    def left(self) -> Decimal:
+        return self.amount - self.spent
 
 
 # --------------------------------------------------------------------------- other addons' models

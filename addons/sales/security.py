@@ -24,6 +24,7 @@ PAYMENT = "sales.payment"
 CHANNEL = "sales.channel"
 TEAM = "sales.team"
 SETTINGS = "sales.settings"
+PLAN = "sales.plan"
 APPROVE_CREDIT = f"{ORDER}.approve_credit"
 
 PERMISSIONS = (
@@ -48,6 +49,11 @@ PERMISSIONS = (
     Permission(SETTINGS, "read", _l("See the sales settings")),
     Permission(SETTINGS, "create", _l("Create the sales settings of a company")),
     Permission(SETTINGS, "write", _l("Change the sales settings (credit control)")),
+    Permission(PLAN, "read", _l("See sales plans and how they are achieved")),
+    Permission(PLAN, "create", _l("Draft sales plans")),
+    Permission(PLAN, "write", _l("Change, revise and close sales plans")),
+    Permission(PLAN, "delete", _l("Delete draft sales plans")),
+    Permission(PLAN, "approve", _l("Approve sales plans")),
 )
 
 USER = Role(
@@ -64,6 +70,7 @@ USER = Role(
         f"{CHANNEL}.read",
         f"{TEAM}.read",
         f"{SETTINGS}.read",
+        f"{PLAN}.read",
         "products.product.read",
         "products.category.read",
         "products.uom.read",
@@ -83,7 +90,7 @@ MANAGER = Role(
     implies=(USER.name,),
     description=_l(
         "Sees every order, payment and customer of the company, releases credit holds, "
-        "cancels payments, and sets up channels, teams and credit control."
+        "cancels payments, plans sales, and sets up channels, teams and credit control."
     ),
 )
 

@@ -600,7 +600,8 @@ def cancel_order(session: Session, order: SalesOrder, data: Any = None) -> Sales
     _claim(session, order, OPEN_STATES, msg.NOT_CANCELLABLE)
     if order.amount_paid:
         raise SalesError.on(None, msg.CANCEL_PAID, name=order.name)
-    if any(line.qty_delivered for line in order.lines):
+    # Services count as delivered once sold (nothing to bring back): only goods stop it.
+    if any(line.qty_delivered for line in order.lines if not _is_service(line)):
         raise SalesError.on(None, msg.CANCEL_DELIVERED, name=order.name)
     was_confirmed = order.state is OrderState.CONFIRMED
     order.cancel_reason = reason

@@ -7,10 +7,14 @@ order timeline and allocations as read-only lists; channels, teams and settings.
 
 from __future__ import annotations
 
-from addons.sales import services
+from addons.sales import plans, services
 from addons.sales.messages import (
+    BUDGET_LABELS,
     DELIVERY_LABELS,
+    DIMENSION_LABELS,
     PAYMENT_LABELS,
+    PERIOD_LABELS,
+    PLAN_STATE_LABELS,
     STATE_LABELS,
     STEP_LABELS,
     TRACK_LABELS,
@@ -18,19 +22,24 @@ from addons.sales.messages import (
 )
 from addons.sales.models import (
     QUOTATION_STATES,
+    BudgetCategory,
     CreditMode,
     DeliveryStatus,
     OrderState,
     PaymentState,
     PaymentStatus,
+    PlanPeriod,
+    PlanState,
     SalesChannel,
     SalesOrder,
     SalesOrderEvent,
     SalesOrderLine,
     SalesPayment,
     SalesPaymentAllocation,
+    SalesPlan,
     SalesSettings,
     SalesTeam,
+    TargetDimension,
     Track,
 )
 from addons.sales.security import APPROVE_CREDIT
@@ -497,7 +506,125 @@ SETTINGS = ModelView(
     import_key=None,
 )
 
-VIEWS = (ORDERS, LINES, EVENTS, PAYMENTS, ALLOCATIONS, CHANNELS, TEAMS, SETTINGS)
+# --------------------------------------------------------------------------- plans
+
+PLANS = ModelView(
+    name="sales.plan",
+    model=SalesPlan,
+    label=_l("Sales plans"),
+    fields=(
+        ViewField("name", _l("Name")),
+        ViewField("period", _l("Period"), choices=PERIOD_LABELS),
+        ViewField("date_from", _l("From")),
+        ViewField("date_to", _l("To"), readonly=True),
+        ViewField("state", _l("Status"), choices=PLAN_STATE_LABELS, readonly=True),
+        ViewField("revision", _l("Revision"), readonly=True),
+        ViewField("previous", _l("Revises")),
+        ViewField("previous_id", _l("Revises"), readonly=True),
+        ViewField("amount_target", _l("Target amount"), readonly=True),
+        ViewField("budget_total", _l("Budget"), readonly=True),
+        ViewField("approved_by", _l("Approved by")),
+        ViewField("approved_at", _l("Approved on"), readonly=True),
+        ViewField("strategy", _l("Sales strategy")),
+    ),
+    list_columns=(
+        "name",
+        "period",
+        "date_from",
+        "date_to",
+        "revision",
+        "amount_target",
+        "budget_total",
+        "state",
+    ),
+    form_fields=(
+        "name",
+        "period",
+        "date_from",
+        "date_to",
+        "revision",
+        "previous_id",
+        "amount_target",
+        "budget_total",
+        "approved_at",
+        "strategy",
+    ),
+    search_fields=("name", "strategy"),
+    filters=(
+        ViewFilter("current", _l("In force"), lambda: SalesPlan.state == PlanState.APPROVED),
+        ViewFilter("drafts", _l("Drafts"), lambda: SalesPlan.state == PlanState.DRAFT),
+        ViewFilter("years", _l("Yearly"), lambda: SalesPlan.period == PlanPeriod.YEAR),
+    ),
+    default_order="date_from",
+    create=plans.create_plan,
+    update=plans.update_plan,
+    delete=plans.delete_plan,
+    api="sales/plans",
+    actions=(
+        ViewAction(
+            "approve",
+            _l("Approve"),
+            plans.approve_plan,
+            permission="sales.plan.approve",
+            when=lambda plan: plan.state is PlanState.DRAFT,
+            primary=True,
+        ),
+        ViewAction(
+            "revise",
+            _l("Revise"),
+            plans.revise_plan,
+            when=lambda plan: plan.state is PlanState.APPROVED,
+            confirm=_l("Keep this plan as it is and start a new revision?"),
+        ),
+        ViewAction(
+            "close",
+            _l("Close"),
+            plans.close_plan,
+            when=lambda plan: plan.state is PlanState.APPROVED,
+        ),
+    ),
+    state_field="state",
+    measures=("amount_target", "budget_total"),
+    group_by=("period", "state", "date_from"),
+    links=(ViewLink(_l("Revisions after this one"), "sales.plan", "previous_id"),),
+    import_key=None,
+    lines=(
+        LineGrid(
+            "targets",
+            _l("Targets and achievement"),
+            fields=(
+                ViewField("salesperson_id", _l("Salesperson")),
+                ViewField("team_id", _l("Sales team")),
+                ViewField("customer_group_id", _l("Customer group")),
+                ViewField("product_category_id", _l("Product category")),
+                ViewField("channel_id", _l("Channel")),
+                ViewField("amount", _l("Target amount")),
+                ViewField("quantity", _l("Target quantity")),
+            ),
+            readonly=(
+                ViewField("achieved_amount", _l("Achieved")),
+                ViewField("attainment", _l("Attainment %")),
+                ViewField("remaining", _l("Remaining")),
+                ViewField("projected_amount", _l("Projected at period end")),
+                ViewField("achieved_quantity", _l("Quantity achieved")),
+            ),
+        ),
+        LineGrid(
+            "budget_lines",
+            _l("Budget"),
+            fields=(
+                ViewField("category", _l("Category")),
+                ViewField("description", _l("Description")),
+                ViewField("amount", _l("Budget")),
+                ViewField("spent", _l("Spent")),
+            ),
+            readonly=(ViewField("left", _l("Left")),),
+            totals=("amount", "spent", "left"),
+        ),
+    ),
+)
+
+VIEWS = (ORDERS, LINES, EVENTS, PAYMENTS, ALLOCATIONS, PLANS, CHANNELS, TEAMS, SETTINGS)
 
 # Keep the enum members and their labels in step (a test compares them).
 LABELLED_ENUMS = (
@@ -507,4 +634,8 @@ LABELLED_ENUMS = (
     (Track, TRACK_LABELS),
     (CreditMode, CREDIT_MODES),
     (PaymentState, PAYMENT_STATES),
+    (PlanState, PLAN_STATE_LABELS),
+    (PlanPeriod, PERIOD_LABELS),
+    (TargetDimension, DIMENSION_LABELS),
+    (BudgetCategory, BUDGET_LABELS),
 )

@@ -357,3 +357,10 @@ def test_a_customer_with_open_orders_cannot_be_archived(db_session, customer, ch
         partners.archive_partners(db_session, [customer.id])
     assert "Acme Trading has 1 open sales orders" in str(refused.value)
     assert db_session.get(Partner, customer.id).active
+
+
+def test_every_stage_and_choice_has_a_label():
+    from addons.sales.views import LABELLED_ENUMS
+
+    for enum_class, labels in LABELLED_ENUMS:
+        assert [value for value, _ in labels] == [member.value for member in enum_class]

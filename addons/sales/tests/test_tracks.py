@@ -264,3 +264,10 @@ def test_kanban_moves_run_the_actions_and_nothing_else(db_session, customer, cha
             services.move_order(db_session, order.id, stage)
         assert list(refused.value.messages) == ["state"]
     assert order.state is OrderState.CONFIRMED
+
+
+def test_an_order_of_services_can_still_be_cancelled(db_session, customer, setup_service):
+    order = confirmed_order(db_session, customer, (setup_service, 2))
+    assert order.delivery_status is DeliveryStatus.DELIVERED
+    services.cancel_order(db_session, order, {"reason": "installer unavailable"})
+    assert order.state is OrderState.CANCELLED
