@@ -288,6 +288,10 @@ class Picking(RecordMixin, CompanyMixin, VersionMixin, Base):
     backorder_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("inventory_picking.id", ondelete="SET NULL"), index=True
     )
+    # The done receipt or delivery this one sends back (goods returned). No foreign key:
+    # done operations are never deleted, and adding one to SQLite would copy the table,
+    # whose old copy's deletion cascades to every move.
+    return_of_id: Mapped[int | None] = mapped_column(Integer, index=True)
     note: Mapped[str | None] = mapped_column(Text)
     cancel_reason: Mapped[str | None] = mapped_column(String(REASON_LENGTH))
 
@@ -295,7 +299,12 @@ class Picking(RecordMixin, CompanyMixin, VersionMixin, Base):
     from_location: Mapped[Location] = relationship(foreign_keys=[from_location_id])
     to_location: Mapped[Location] = relationship(foreign_keys=[to_location_id])
     partner = relationship("Partner", foreign_keys=[partner_id])
-    backorder_of: Mapped[Picking | None] = relationship(remote_side="Picking.id")
+    backorder_of: Mapped[Picking | None] = relationship(
+        remote_side="Picking.id", foreign_keys=[backorder_of_id]
+    )
+    return_of: Mapped[Picking | None] = relationship(
+        primaryjoin="foreign(Picking.return_of_id) == remote(Picking.id)", viewonly=True
+    )
     moves: Mapped[list[Move]] = relationship(
         back_populates="picking",
         cascade="all, delete-orphan",

@@ -973,6 +973,7 @@ def _confirm(session: Session, picking: Picking) -> None:
     for move in picking.moves:
         move.state = StockState.WAITING
     session.flush()
+    _check_return(session, picking)
     for move in picking.moves:
         ledger.reserve(session, move)
     _sync_state(picking)
@@ -1100,6 +1101,114 @@ def _backorder(session: Session, picking: Picking, moves: list[Move]) -> Picking
             ledger.reserve(session, move)
     _sync_state(backorder)
     return backorder
+
+
+def return_picking(session: Session, picking: Picking, data: Any = None) -> Picking:
+    """A draft return of a done receipt or delivery: the goods go back where they came
+    from (a delivery's to stock, a receipt's to the supplier), for what was done and not
+    returned yet. Its lines keep the origin's lines, so a returned sales delivery is
+    reported to sales when the return is validated. Returns the original; the return is
+    found under its Returns link."""
+    if picking.picking_type is PickingType.INTERNAL or picking.state is not StockState.DONE:
+        raise InventoryError.on(
+            None, msg.NOT_RETURNABLE, name=picking.name, state=state_label(picking.state)
+        )
+    left = returnable(session, picking)
+    if not any(quantity > 0 for quantity in left.values()):
+        raise InventoryError.on(None, msg.NOTHING_TO_RETURN, name=picking.name)
+    kind = PickingType.RECEIPT if isinstance(picking, Delivery) else PickingType.DELIVERY
+    back = PICKING_CLASSES[kind](
+        name=next_code(session, SEQUENCES[kind]),
+        company_id=picking.company_id,
+        state=StockState.DRAFT,
+        priority=picking.priority,
+        warehouse_id=picking.warehouse_id,
+        from_location_id=picking.to_location_id,
+        to_location_id=picking.from_location_id,
+        partner_id=picking.partner_id,
+        scheduled_date=today(),
+        origin_model=picking.origin_model,
+        origin_id=picking.origin_id,
+        origin_name=picking.origin_name,
+        return_of_id=picking.id,
+        note=render(msg.RETURN_NOTE, name=picking.name),
+    )
+    session.add(back)
+    session.flush()
+    costs = _unit_costs(picking) if kind is PickingType.RECEIPT else {}
+    product_uoms = {}
+    for position, ((product_id, lot_id, line_id), quantity) in enumerate(left.items(), 1):
+        if quantity <= 0:
+            continue
+        uom_id = product_uoms.setdefault(
+            product_id, ledger.product_facts(session, product_id).uom_id
+        )
+        back.moves.append(
+            Move(
+                company_id=picking.company_id,
+                state=StockState.DRAFT,
+                sequence=position * 10,
+                product_id=product_id,
+                lot_id=lot_id,
+                quantity=quantity,
+                uom_id=uom_id,
+                product_qty=quantity,
+                origin_line_id=line_id,
+                price_unit=costs.get((product_id, lot_id, line_id)),
+            )
+        )
+    _sync_moves_with_header(back)
+    session.flush()
+    return picking
+
+
+def _unit_costs(picking: Picking) -> dict[tuple[int, int | None, int | None], Decimal]:
+    """The cost per unit the done moves carried out, so that goods coming back from a
+    customer come back at the cost they left at (not today's average)."""
+    totals: dict[tuple[int, int | None, int | None], tuple[Decimal, Decimal]] = {}
+    for move in picking.moves:
+        if move.state is StockState.DONE and move.value is not None:
+            key = (move.product_id, move.lot_id, move.origin_line_id)
+            quantity, value = totals.get(key, (ZERO, ZERO))
+            totals[key] = (quantity + move.product_qty, value + move.value)
+    return {key: value / quantity for key, (quantity, value) in totals.items() if quantity}
+
+
+def returnable(
+    session: Session, picking: Picking
+) -> dict[tuple[int, int | None, int | None], Decimal]:
+    """What of a done operation may still be returned, per (product, lot, origin line), in
+    the product's unit: done moves minus the lines of its returns not cancelled."""
+    left: dict[tuple[int, int | None, int | None], Decimal] = {}
+    for move in picking.moves:
+        if move.state is StockState.DONE:
+            key = (move.product_id, move.lot_id, move.origin_line_id)
+            left[key] = left.get(key, ZERO) + move.product_qty
+    returned = session.execute(
+        select(Move.product_id, Move.lot_id, Move.origin_line_id, func.sum(Move.product_qty))
+        .join(Picking, Picking.id == Move.picking_id)
+        .where(Picking.return_of_id == picking.id, Move.state != StockState.CANCELLED)
+        .group_by(Move.product_id, Move.lot_id, Move.origin_line_id)
+    ).all()
+    for product_id, lot_id, line_id, quantity in returned:
+        key = (product_id, lot_id, line_id)
+        left[key] = left.get(key, ZERO) - quantity
+    return left
+
+
+def _check_return(session: Session, picking: Picking) -> None:
+    """A return confirmed sends back no more than its origin did, product by product."""
+    if picking.return_of_id is None:
+        return
+    origin = session.get(Picking, picking.return_of_id)
+    left: dict[int, Decimal] = {}
+    for (product_id, _lot, _line), quantity in returnable(session, origin).items():
+        left[product_id] = left.get(product_id, ZERO) + quantity
+    for move in picking.moves:
+        if left.get(move.product_id, ZERO) < 0:
+            raise InventoryError.on(
+                "moves", msg.RETURN_TOO_MUCH, name=origin.name, product=move.product.display_name
+            )
 
 
 def cancel_picking(session: Session, picking: Picking, data: Any = None) -> Picking:

@@ -119,6 +119,7 @@ PICKING_FIELDS = (
     ViewField("state", _l("Status"), choices=STATE_LABELS),
     ViewField("origin_name", _l("Source document")),
     ViewField("backorder_of", _l("Backorder of")),
+    ViewField("return_of", _l("Return of")),
     ViewField("date_done", _l("Done on")),
     ViewField("note", _l("Note")),
     ViewField("cancel_reason", _l("Cancellation reason")),
@@ -162,7 +163,25 @@ def _picking_filters(model: type[Picking]) -> tuple[ViewFilter, ...]:
     )
 
 
-def _picking_view(name: str, model: type[Picking], label, create, api: str) -> ModelView:
+RETURN = ViewAction(
+    "return",
+    _l("Return"),
+    services.return_picking,
+    permission="inventory.picking.create",
+    when=lambda picking: picking.state is StockState.DONE,
+    confirm=_l("Prepare a return of what this operation moved? It opens as a draft."),
+)
+
+
+def _picking_view(
+    name: str, model: type[Picking], label, create, api: str, returns: str | None = None
+) -> ModelView:
+    links = [
+        ViewLink(_l("Moves"), "inventory.move", "picking_id"),
+        ViewLink(_l("Backorders"), name, "backorder_of_id"),
+    ]
+    if returns is not None:
+        links.append(ViewLink(_l("Returns"), returns, "return_of_id"))
     return ModelView(
         name=name,
         model=model,
@@ -177,21 +196,23 @@ def _picking_view(name: str, model: type[Picking], label, create, api: str) -> M
         update=services.update_picking,
         delete=services.delete_picking,
         api=api,
-        actions=PICKING_ACTIONS,
+        actions=(*PICKING_ACTIONS, RETURN) if returns else PICKING_ACTIONS,
         state_field="state",
         kanban=True,
         group_by=("state", "warehouse", "partner", "priority", "scheduled_date"),
-        links=(
-            ViewLink(_l("Moves"), "inventory.move", "picking_id"),
-            ViewLink(_l("Backorders"), name, "backorder_of_id"),
-        ),
+        links=tuple(links),
         import_key=None,
         lines=(MOVE_LINES,),
     )
 
 
 RECEIPTS = _picking_view(
-    "inventory.receipt", Receipt, _l("Receipts"), services.create_receipt, "inventory/receipts"
+    "inventory.receipt",
+    Receipt,
+    _l("Receipts"),
+    services.create_receipt,
+    "inventory/receipts",
+    returns="inventory.delivery",
 )
 DELIVERIES = _picking_view(
     "inventory.delivery",
@@ -199,6 +220,7 @@ DELIVERIES = _picking_view(
     _l("Deliveries"),
     services.create_delivery,
     "inventory/deliveries",
+    returns="inventory.receipt",
 )
 TRANSFERS = _picking_view(
     "inventory.transfer",

@@ -8,18 +8,20 @@ Both addons are installed; neither imports the other (the contract tests check i
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import select
 
 from addons.inventory import services
 from addons.inventory.hookspecs import DeliveryRequest, RequestedLine
-from addons.inventory.models import Delivery, StockState
+from addons.inventory.models import Delivery, Receipt, StockState
 from addons.partners import services as partners
 from addons.products import services as products
 from addons.sales import services as sales
 from addons.sales.models import DeliveryStatus
 
-from .conftest import WITH_SALES, q, quant_of, receive, set_done
+from .conftest import WITH_SALES, q, quant_of, receive, refused, set_done
 
 pytestmark = pytest.mark.addons(*WITH_SALES)
 
@@ -129,3 +131,48 @@ def test_any_addon_can_ask_for_a_delivery_through_the_hook(db_session, registry,
         product_ids=(chair.id,), warehouse_id=None, session=db_session
     )
     assert (levels[chair.id].on_hand, levels[chair.id].available) == (q(1), q(1))
+
+
+@pytest.mark.spec("5.1.2.3", "5.2.1.3")
+def test_a_customer_return_comes_back_into_stock_and_is_reported_to_sales(
+    db_session, registry, customer, chair, stock
+):
+    receive(db_session, (chair, 4))  # at 40.00
+    sale = order(db_session, customer, (chair, 3))
+    delivery = delivery_of(db_session, sale)
+    services.validate_picking(db_session, delivery)
+    assert sale.delivery_status is DeliveryStatus.DELIVERED
+    services.return_picking(db_session, delivery)
+    back = db_session.scalars(select(Receipt).where(Receipt.return_of_id == delivery.id)).one()
+    assert (back.state, back.origin_id, back.to_location_id) == (
+        StockState.DRAFT,
+        sale.id,
+        stock.id,
+    )
+    (line,) = back.moves
+    assert (line.product_qty, line.origin_line_id, line.price_unit) == (
+        q(3),
+        sale.lines[0].id,
+        Decimal("40.000000"),
+    )
+    set_lines = [{"id": line.id, "product_id": chair.id, "quantity": "1"}]
+    services.update_picking(db_session, back.id, {"moves": set_lines})  # one comes back
+    services.confirm_picking(db_session, back)
+    services.validate_picking(db_session, back)
+    assert sale.lines[0].qty_delivered == q(2)
+    assert sale.delivery_status is DeliveryStatus.PARTLY
+    assert quant_of(db_session, chair, stock) == (q(2), q(0), q(2))
+
+    services.return_picking(db_session, delivery)  # the two still out
+    second = db_session.scalars(
+        select(Receipt).where(Receipt.return_of_id == delivery.id, Receipt.id != back.id)
+    ).one()
+    assert second.moves[0].product_qty == q(2)
+    too_many = [{"id": second.moves[0].id, "product_id": chair.id, "quantity": "3"}]
+    services.update_picking(db_session, second.id, {"moves": too_many})
+    with refused(db_session, "returns more"):
+        services.confirm_picking(db_session, second)
+    services.cancel_picking(db_session, second, {"reason": "kept by the customer"})
+    services.return_picking(db_session, delivery)  # a cancelled return frees the quantity
+    with refused(db_session, "only a done receipt or delivery"):
+        services.return_picking(db_session, second)
