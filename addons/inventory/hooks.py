@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 from sqlalchemy.orm import Session
 
-from addons.inventory import queries, security, services
+from addons.inventory import queries, rules, security, services
 from addons.inventory.cli import inventory_group
 from addons.inventory.hookspecs import DeliveryRequest, PickingRef, StockLevel
 from addons.inventory.menus import MENUS
@@ -18,6 +18,7 @@ from addons.inventory.messages import _l
 from addons.inventory.views import VIEWS
 from core.hookspecs import (
     AddonEvent,
+    Job,
     MenuItem,
     ModelView,
     Permission,
@@ -56,6 +57,23 @@ def core_register_menus() -> list[MenuItem]:
 @hookimpl
 def core_register_commands() -> list[click.Command]:
     return [inventory_group]
+
+
+@hookimpl
+def core_register_jobs() -> list[Job]:
+    return [
+        Job(
+            "inventory.check_stock_rules",
+            check_stock_rules,
+            schedule="15 * * * *",
+            description=_l("Compare stock forecasts with the stock rules and raise alerts"),
+        )
+    ]
+
+
+def check_stock_rules(*, session: Session) -> int:
+    """The hourly job: every active stock rule against its forecast."""
+    return rules.check_all(session)
 
 
 @hookimpl

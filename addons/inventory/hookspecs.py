@@ -115,6 +115,22 @@ class StockLevel:
     forecast: Decimal = field(default=Decimal(0))
 
 
+@dataclass(frozen=True)
+class StockAlert:
+    """A stock rule whose forecast fell under its minimum: ``proposed`` is what brings it
+    back up to ``maximum``. Quantities in the product's unit (``uom_id``)."""
+
+    rule_id: int
+    product_id: int
+    warehouse_id: int
+    company_id: int
+    uom_id: int
+    forecast: Decimal
+    minimum: Decimal
+    maximum: Decimal
+    proposed: Decimal
+
+
 # --------------------------------------------------------------------------- questions
 # Asked by other addons; inventory answers (stops at the first non-None result).
 
@@ -181,6 +197,17 @@ def inventory_delivery_done(
     ``delivery.backorder_of_id`` is set on a backorder; when the delivery was partial,
     the backorder holding the rest exists already. Logistics creates shipments here.
     Returns nothing.
+    """
+
+
+@hookspec
+def inventory_stock_below_minimum(alerts: tuple[StockAlert, ...], session: Session) -> None:
+    """Called when stock rules fall under their minimum (once per fall: a rule already on
+    alert is not announced again until it has recovered).
+
+    Runs in the transaction that changed the forecast (a confirmed delivery, a posted
+    move) or in the hourly check. Purchase creates a purchase request for ``proposed``,
+    production a production order. Returns nothing.
     """
 
 

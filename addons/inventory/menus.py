@@ -41,6 +41,14 @@ MENUS = (
         sequence=20,
     ),
     MenuItem(
+        "inventory.stock_rules",
+        _l("Stock alerts"),
+        parent="inventory",
+        view="inventory.stock_rule",
+        permission="inventory.stock_rule.read",
+        sequence=25,
+    ),
+    MenuItem(
         "inventory.moves",
         _l("Moves history"),
         parent="inventory",

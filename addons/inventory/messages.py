@@ -55,6 +55,7 @@ KIND_LABELS = (
     ("scrap", _l("Scrap")),
 )
 PRIORITY_LABELS = (("normal", _l("Normal")), ("urgent", _l("Urgent")))
+RULE_STATUS_LABELS = (("alert", _l("Below minimum")), ("ok", _l("OK")))
 
 
 # --------------------------------------------------------------------------- ledger
@@ -148,6 +149,13 @@ RETURN_TOO_MUCH = _l("This returns more %(product)s than %(name)s moved.")
 END_SOURCE = _l("source")
 END_DESTINATION = _l("destination")
 STATE_BY_ACTION = _l("Use the buttons to change an operation's state.")
+
+# --------------------------------------------------------------------------- stock rules
+
+UNKNOWN_RULE = _l("There is no stock rule with id %(id)s.")
+RULE_TAKEN = _l("This product already has a stock rule in this warehouse.")
+RULE_PRODUCT = _l("Product %(id)s is not a stocked product of this company.")
+RULE_MAXIMUM = _l("The maximum cannot be below the minimum.")
 
 # --------------------------------------------------------------------------- products
 

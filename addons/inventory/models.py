@@ -124,6 +124,14 @@ OPEN_STATES = (StockState.WAITING, StockState.READY)
 EDITABLE_STATES = (StockState.DRAFT, StockState.WAITING, StockState.READY)
 
 
+class RuleStatus(enum.StrEnum):
+    """A stock rule is on alert while the forecast is under its minimum ("alert" sorts
+    before "ok", so lists show alerts first)."""
+
+    ALERT = "alert"
+    OK = "ok"
+
+
 class Priority(enum.StrEnum):
     """Urgent documents are served first when stock arrives; then the earliest date."""
 
@@ -538,6 +546,45 @@ class ProductCost(IdMixin, TimestampMixin, CompanyMixin, Base):
     @property
     def display_name(self) -> str:
         return self.product.display_name
+
+
+# --------------------------------------------------------------------------- stock rules
+
+
+class StockRule(RecordMixin, ActiveMixin, CompanyMixin, Base):
+    """A minimum and maximum of one product in one warehouse (clause 5.2.1.1, stock alerts).
+
+    When the forecast (on hand + incoming - outgoing of confirmed operations) falls under
+    the minimum, the rule is on alert and proposes to replenish up to the maximum; the
+    forecast, proposal and status are kept up to date by every confirmation,
+    cancellation and posting of the product in the warehouse, and an hourly job.
+    """
+
+    __tablename__ = "inventory_stock_rule"
+    __resource__ = "inventory.stock_rule"
+    __table_args__ = (UniqueConstraint("warehouse_id", "product_id"),)
+
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products_product.id", ondelete="RESTRICT"), index=True
+    )
+    warehouse_id: Mapped[int] = mapped_column(
+        ForeignKey("inventory_warehouse.id", ondelete="RESTRICT"), index=True
+    )
+    minimum: Mapped[Quantity]
+    maximum: Mapped[Quantity]
+    forecast: Mapped[Quantity] = mapped_column(default=Decimal(0))
+    proposed: Mapped[Quantity] = mapped_column(default=Decimal(0))
+    status: Mapped[RuleStatus] = mapped_column(
+        _enum_column(RuleStatus), default=RuleStatus.OK, index=True
+    )
+    checked_at: Mapped[datetime | None]
+
+    product = relationship("Product", foreign_keys=[product_id])
+    warehouse: Mapped[Warehouse] = relationship()
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.warehouse.code}: {self.product.display_name}"
 
 
 # --------------------------------------------------------------------------- other addons' models

@@ -111,6 +111,13 @@ class PickingSchema(InventorySchema):
     note = text(NOTE_LENGTH, line=False)
 
 
+class StockRuleSchema(InventorySchema):
+    product_id = record_id(required=True, allow_none=False)
+    warehouse_id = record_id(required=True, allow_none=False)
+    minimum = quantity_field(non_negative, required=True, allow_none=False)
+    maximum = quantity_field(non_negative, required=True, allow_none=False)
+
+
 class ReasonSchema(InventorySchema):
     reason = text(REASON_LENGTH, required=True, allow_none=False)
 

@@ -18,6 +18,7 @@ from addons.inventory.models import (
     Move,
     Picking,
     Quant,
+    StockRule,
     Warehouse,
     WarehouseMember,
 )
@@ -30,6 +31,7 @@ PICKING = "inventory.picking"
 MOVE = "inventory.move"
 QUANT = "inventory.quant"
 VALUATION = "inventory.valuation"
+STOCK_RULE = "inventory.stock_rule"
 VALIDATE = f"{PICKING}.validate"
 REVERSE = f"{MOVE}.reverse"
 CORRECT = f"{QUANT}.write"
@@ -64,6 +66,11 @@ PERMISSIONS = (
     Permission(QUANT, "create", _l("Record stock found in a new place (posts an adjustment)")),
     Permission(QUANT, "write", _l("Correct stock on hand (posts an adjustment)")),
     Permission(QUANT, "export", _l("Export stock on hand")),
+    Permission(STOCK_RULE, "read", _l("See stock rules and alerts")),
+    Permission(STOCK_RULE, "create", _l("Create stock rules")),
+    Permission(STOCK_RULE, "write", _l("Change stock rules")),
+    Permission(STOCK_RULE, "delete", _l("Delete stock rules")),
+    Permission(STOCK_RULE, "export", _l("Export stock rules and alerts")),
     Permission(VALUATION, "read", _l("See stock values and average costs")),
     Permission(VALUATION, "export", _l("Export stock values")),
 )
@@ -87,6 +94,7 @@ USER = Role(
         f"{MOVE}.export",
         f"{QUANT}.read",
         f"{QUANT}.export",
+        f"{STOCK_RULE}.read",
         "products.product.read",
         "products.category.read",
         "products.uom.read",
@@ -148,6 +156,10 @@ def _own_quants(principal: Principal):
     return Quant.warehouse_id.in_(_my_warehouses(principal))
 
 
+def _own_rules(principal: Principal):
+    return StockRule.warehouse_id.in_(_my_warehouses(principal))
+
+
 def _everything(principal: Principal):
     return true()
 
@@ -162,6 +174,7 @@ def record_rules() -> list[RecordRule]:
         (PICKING, _own_pickings),
         (MOVE, _own_moves),
         (QUANT, _own_quants),
+        (STOCK_RULE, _own_rules),
     ):
         rules.append(RecordRule(resource, "own warehouses", domain, roles=user))
         rules.append(RecordRule(resource, "every warehouse", _everything, roles=everyone))

@@ -27,7 +27,7 @@ from marshmallow import ValidationError
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from addons.inventory import ledger
+from addons.inventory import ledger, rules
 from addons.inventory import messages as msg
 from addons.inventory.hookspecs import DeliveryRequest, MovedLine, PickingRef
 from addons.inventory.ledger import ZERO, InventoryError
@@ -977,6 +977,7 @@ def _confirm(session: Session, picking: Picking) -> None:
     for move in picking.moves:
         ledger.reserve(session, move)
     _sync_state(picking)
+    rules.refresh(session, _places(picking.moves))
 
 
 def check_availability(session: Session, picking: Picking, data: Any = None) -> Picking:
@@ -1228,6 +1229,7 @@ def _cancel(session: Session, picking: Picking, reason: str) -> None:
     picking.cancel_reason = reason
     picking.state = StockState.CANCELLED
     session.flush()
+    rules.refresh(session, _places(picking.moves))
 
 
 def _sync_state(picking: Picking) -> None:
@@ -1284,6 +1286,12 @@ def _after_posting(session: Session, done: list[Move]) -> None:
         if ledger.place(session, move.to_location_id).holds_stock
     }
     serve_waiting(session, arrivals)
+    rules.refresh(session, _places(done))
+
+
+def _places(moves: Iterable[Move]) -> set[tuple[int, int | None]]:
+    """(product, warehouse) of each move: whose stock rules a change may concern."""
+    return {(move.product_id, move.warehouse_id) for move in moves}
 
 
 def serve_waiting(session: Session, arrivals: set[tuple[int, int | None]]) -> None:

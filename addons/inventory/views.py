@@ -12,8 +12,14 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 from sqlalchemy.orm import object_session
 
-from addons.inventory import services
-from addons.inventory.messages import KIND_LABELS, PRIORITY_LABELS, STATE_LABELS, _l
+from addons.inventory import rules, services
+from addons.inventory.messages import (
+    KIND_LABELS,
+    PRIORITY_LABELS,
+    RULE_STATUS_LABELS,
+    STATE_LABELS,
+    _l,
+)
 from addons.inventory.models import (
     EDITABLE_STATES,
     OPEN_STATES,
@@ -28,6 +34,8 @@ from addons.inventory.models import (
     ProductCost,
     Quant,
     Receipt,
+    RuleStatus,
+    StockRule,
     StockState,
     Transfer,
     Warehouse,
@@ -395,6 +403,55 @@ VALUATION = ModelView(
 )
 
 
+STOCK_RULES = ModelView(
+    name="inventory.stock_rule",
+    model=StockRule,
+    label=_l("Stock rules and alerts"),
+    fields=(
+        ViewField("product", _l("Product")),
+        ViewField("product_id", _l("Product")),
+        ViewField("warehouse", _l("Warehouse")),
+        ViewField("warehouse_id", _l("Warehouse")),
+        ViewField("minimum", _l("Minimum")),
+        ViewField("maximum", _l("Maximum")),
+        ViewField("forecast", _l("Forecast"), readonly=True),
+        ViewField("proposed", _l("To replenish"), readonly=True),
+        ViewField("status", _l("Status"), choices=RULE_STATUS_LABELS, readonly=True),
+        ViewField("checked_at", _l("Checked on"), readonly=True),
+    ),
+    list_columns=(
+        "product",
+        "warehouse",
+        "minimum",
+        "maximum",
+        "forecast",
+        "proposed",
+        "status",
+    ),
+    form_fields=(
+        "product_id",
+        "warehouse_id",
+        "minimum",
+        "maximum",
+        "forecast",
+        "proposed",
+        "status",
+        "checked_at",
+    ),
+    filters=(
+        ViewFilter("alerts", _l("Below minimum"), lambda: StockRule.status == RuleStatus.ALERT),
+    ),
+    default_order="status",
+    create=rules.create_rule,
+    update=rules.update_rule,
+    delete=rules.delete_rule,
+    api="inventory/stock-rules",
+    measures=("proposed",),
+    group_by=("status", "warehouse", "product"),
+    import_key=None,
+)
+
+
 # --------------------------------------------------------------------------- configuration
 
 WAREHOUSES = ModelView(
@@ -490,6 +547,7 @@ VIEWS = (
     TRANSFERS,
     MOVES,
     STOCK,
+    STOCK_RULES,
     VALUATION,
     WAREHOUSES,
     LOCATIONS,
@@ -501,4 +559,5 @@ LABELLED_ENUMS = (
     (StockState, STATE_LABELS),
     (LocationKind, KIND_LABELS),
     (Priority, PRIORITY_LABELS),
+    (RuleStatus, RULE_STATUS_LABELS),
 )

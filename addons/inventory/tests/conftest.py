@@ -31,6 +31,7 @@ class InventoryListener:
         self.moves: list = []
         self.deliveries: list = []
         self.receipts: list = []
+        self.alerts: list = []
 
     @hookimpl
     def inventory_moves_done(self, moves, session) -> None:
@@ -43,6 +44,10 @@ class InventoryListener:
     @hookimpl
     def inventory_receipt_done(self, receipt, lines, session) -> None:
         self.receipts.append((receipt, lines))
+
+    @hookimpl
+    def inventory_stock_below_minimum(self, alerts, session) -> None:
+        self.alerts.extend(alerts)
 
 
 @pytest.fixture
