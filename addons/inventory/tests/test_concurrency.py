@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from addons.inventory import ledger, services
-from addons.inventory.models import Delivery, Move, Quant, StockState
+from addons.inventory.models import Delivery, Move, Quant, Receipt, StockState
 from addons.products import services as products
 from core.schemas import BusinessError
 
@@ -150,5 +150,36 @@ def test_clients_shipping_the_last_free_unit_at_once_ship_it_once(stock_app):
         return validate
 
     assert race(stock_app, [validator(i) for i in delivery_ids]) == (1, CLIENTS - 1)
+    assert stock_of(stock_app, product_id) == (Decimal("0.0000"), Decimal("0.0000"))
+    assert ledger_problems(stock_app) == []
+
+
+@pytest.mark.spec("5.2.1.1")
+def test_an_operation_validated_or_a_move_reversed_by_many_at_once_counts_once(stock_app):
+    product_id, _ = prepare(stock_app, on_hand=0, deliveries=0, confirm=False)
+
+    def confirmed_receipt(session):
+        receipt = services.create_receipt(
+            session, {"moves": [{"product_id": product_id, "quantity": "5"}]}
+        )
+        services.confirm_picking(session, receipt)
+        return receipt.id
+
+    receipt_id = atomic(stock_app, confirmed_receipt)
+
+    def validate(session):
+        services.validate_picking(session, session.get(Receipt, receipt_id))
+
+    assert race(stock_app, [validate] * CLIENTS) == (1, CLIENTS - 1)
+    assert stock_of(stock_app, product_id) == (Decimal("5.0000"), Decimal("0.0000"))
+    move_id = atomic(
+        stock_app,
+        lambda session: session.scalar(select(Move.id).where(Move.picking_id == receipt_id)),
+    )
+
+    def reverse(session):
+        services.reverse_move(session, session.get(Move, move_id))
+
+    assert race(stock_app, [reverse] * CLIENTS) == (1, CLIENTS - 1)
     assert stock_of(stock_app, product_id) == (Decimal("0.0000"), Decimal("0.0000"))
     assert ledger_problems(stock_app) == []
