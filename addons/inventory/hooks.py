@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 from sqlalchemy.orm import Session
 
-from addons.inventory import queries, rules, security, services
+from addons.inventory import counts, queries, rules, security, services
 from addons.inventory.cli import inventory_group
 from addons.inventory.hookspecs import DeliveryRequest, PickingRef, StockLevel
 from addons.inventory.menus import MENUS
@@ -84,6 +84,9 @@ def core_register_sequences() -> list[SequenceDef]:
         SequenceDef(sequences["delivery"], _l("Delivery numbers"), prefix="OUT%(year)s", padding=5),
         SequenceDef(
             sequences["internal"], _l("Internal transfer numbers"), prefix="INT%(year)s", padding=5
+        ),
+        SequenceDef(
+            counts.COUNT_SEQUENCE, _l("Stocktaking numbers"), prefix="CNT%(year)s", padding=5
         ),
     ]
 

@@ -33,6 +33,14 @@ MENUS = (
         sequence=30,
     ),
     MenuItem(
+        "inventory.counts",
+        _l("Stocktaking"),
+        parent="inventory.operations",
+        view="inventory.count",
+        permission="inventory.count.read",
+        sequence=40,
+    ),
+    MenuItem(
         "inventory.stock",
         _l("Stock on hand"),
         parent="inventory",

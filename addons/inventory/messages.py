@@ -56,6 +56,13 @@ KIND_LABELS = (
 )
 PRIORITY_LABELS = (("normal", _l("Normal")), ("urgent", _l("Urgent")))
 RULE_STATUS_LABELS = (("alert", _l("Below minimum")), ("ok", _l("OK")))
+COUNT_STATE_LABELS = (
+    ("draft", _l("Draft")),
+    ("counting", _l("Counting")),
+    ("to_approve", _l("To approve")),
+    ("done", _l("Done")),
+    ("cancelled", _l("Cancelled")),
+)
 
 
 # --------------------------------------------------------------------------- ledger
@@ -156,6 +163,23 @@ UNKNOWN_RULE = _l("There is no stock rule with id %(id)s.")
 RULE_TAKEN = _l("This product already has a stock rule in this warehouse.")
 RULE_PRODUCT = _l("Product %(id)s is not a stocked product of this company.")
 RULE_MAXIMUM = _l("The maximum cannot be below the minimum.")
+
+# --------------------------------------------------------------------------- stocktaking
+
+UNKNOWN_COUNT = _l("There is no stocktaking with id %(id)s.")
+COUNT_LOCATION = _l("%(location)s is not a location of the warehouse %(warehouse)s.")
+COUNT_CATEGORY = _l("There is no product category with id %(id)s.")
+COUNT_NOT_STARTABLE = _l("%(name)s is %(state)s: only a draft count can be started.")
+COUNT_NOT_APPLICABLE = _l("%(name)s is %(state)s: only a count in progress can be applied.")
+COUNT_NOT_APPROVABLE = _l("%(name)s is %(state)s: only a count waiting for approval is approved.")
+COUNT_NOT_CANCELLABLE = _l("%(name)s is %(state)s: it can no longer be cancelled.")
+COUNT_NOT_EDITABLE = _l("%(name)s is %(state)s: its lines can no longer change.")
+COUNT_NOT_DELETABLE = _l("%(name)s is %(state)s: only drafts are deleted, cancel it instead.")
+COUNT_LINES_FROZEN = _l("The lines of %(name)s are frozen: counted quantities may change.")
+COUNT_OUTSIDE = _l("%(location)s is outside the places this count covers.")
+COUNT_LINE_TWICE = _l("%(product)s in %(location)s is listed twice.")
+COUNT_NOTHING = _l("Nothing has been counted yet.")
+COUNT_REFERENCE = _l("%(name)s: %(reason)s")
 
 # --------------------------------------------------------------------------- products
 

@@ -132,6 +132,17 @@ class RuleStatus(enum.StrEnum):
     OK = "ok"
 
 
+class CountState(enum.StrEnum):
+    """A stocktaking: prepared (draft), expected quantities frozen and being counted,
+    waiting for a manager's approval of large discrepancies, applied, or cancelled."""
+
+    DRAFT = "draft"
+    COUNTING = "counting"
+    TO_APPROVE = "to_approve"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
 class Priority(enum.StrEnum):
     """Urgent documents are served first when stock arrives; then the earliest date."""
 
@@ -157,6 +168,9 @@ class Warehouse(RecordMixin, ActiveMixin, CompanyMixin, Base):
     code: Mapped[str] = mapped_column(String(WAREHOUSE_CODE_LENGTH))
     name: Mapped[Name]
     allow_negative: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A count whose discrepancies are worth more than this (in either direction, at
+    # average cost) waits for a manager's approval; None: never.
+    count_approval_value: Mapped[Decimal | None] = mapped_column(StockValue)
     address: Mapped[str | None] = mapped_column(String(ADDRESS_LENGTH))
     sequence: Mapped[int] = mapped_column(Integer, default=10)
 
@@ -585,6 +599,96 @@ class StockRule(RecordMixin, ActiveMixin, CompanyMixin, Base):
     @property
     def display_name(self) -> str:
         return f"{self.warehouse.code}: {self.product.display_name}"
+
+
+# --------------------------------------------------------------------------- stocktaking
+
+
+class StockCount(RecordMixin, CompanyMixin, VersionMixin, Base):
+    """A stocktaking of a warehouse, or of a location and what is under it, optionally of
+    one product category (clause 5.2.1.2).
+
+    Starting it freezes the expected quantities (``frozen_at``); counters enter what they
+    find; applying posts, per line, the difference between counted and expected as an
+    adjustment against inventory loss, so that moves done since the freeze stay counted.
+    """
+
+    __tablename__ = "inventory_count"
+    __resource__ = "inventory.count"
+    __table_args__ = (UniqueConstraint("company_id", "name"),)
+
+    name: Mapped[Code] = mapped_column(index=True)
+    warehouse_id: Mapped[int] = mapped_column(
+        ForeignKey("inventory_warehouse.id", ondelete="RESTRICT"), index=True
+    )
+    location_id: Mapped[int] = mapped_column(
+        ForeignKey("inventory_location.id", ondelete="RESTRICT"), index=True
+    )
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("products_category.id", ondelete="RESTRICT"), index=True
+    )
+    state: Mapped[CountState] = mapped_column(
+        _enum_column(CountState), default=CountState.DRAFT, index=True
+    )
+    reason: Mapped[str] = mapped_column(String(REASON_LENGTH))
+    frozen_at: Mapped[datetime | None]
+    approved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("core_user.id", ondelete="SET NULL")
+    )
+    approved_at: Mapped[datetime | None]
+    applied_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+
+    warehouse: Mapped[Warehouse] = relationship()
+    location: Mapped[Location] = relationship()
+    category = relationship("ProductCategory", foreign_keys=[category_id])
+    approved_by = relationship("User", foreign_keys=[approved_by_id])
+    lines: Mapped[list[StockCountLine]] = relationship(
+        back_populates="count",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="StockCountLine.id",
+    )
+
+    @property
+    def display_name(self) -> str:
+        return self.name
+
+
+class StockCountLine(RecordMixin, Base):
+    """What one place held of one product (and lot) when the count started, what was
+    counted there, and the difference with its value at average cost."""
+
+    __tablename__ = "inventory_count_line"
+    __resource__ = "inventory.count"
+    __rule_parent__ = "count"
+    __table_args__ = (UniqueConstraint("count_id", "product_id", "location_id", "lot_key"),)
+
+    count_id: Mapped[int] = mapped_column(
+        ForeignKey("inventory_count.id", ondelete="CASCADE"), index=True
+    )
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products_product.id", ondelete="RESTRICT"), index=True
+    )
+    location_id: Mapped[int] = mapped_column(
+        ForeignKey("inventory_location.id", ondelete="RESTRICT")
+    )
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("inventory_lot.id", ondelete="RESTRICT"))
+    lot_key: Mapped[int] = mapped_column(Integer, default=0)
+    expected: Mapped[Quantity] = mapped_column(default=Decimal(0))
+    counted: Mapped[Decimal | None] = mapped_column(ExactDecimal(18, 4))
+    difference: Mapped[Quantity] = mapped_column(default=Decimal(0))
+    unit_cost: Mapped[Decimal] = mapped_column(
+        UnitCost, default=Decimal(0), info={"permission": "inventory.valuation.read"}
+    )
+    difference_value: Mapped[Decimal] = mapped_column(
+        StockValue, default=Decimal(0), info={"permission": "inventory.valuation.read"}
+    )
+
+    count: Mapped[StockCount] = relationship(back_populates="lines")
+    product = relationship("Product", foreign_keys=[product_id])
+    location: Mapped[Location] = relationship()
+    lot: Mapped[Lot | None] = relationship()
 
 
 # --------------------------------------------------------------------------- other addons' models

@@ -57,6 +57,7 @@ class WarehouseSchema(InventorySchema):
     )
     name = text(NAME_LENGTH, required=True, allow_none=False)
     allow_negative = flag(load_default=False)
+    count_approval_value = number(18, 4, non_negative, allow_none=True)
     address = text(ADDRESS_LENGTH)
     sequence = fields.Integer(strict=False, allow_none=True)
 
@@ -116,6 +117,24 @@ class StockRuleSchema(InventorySchema):
     warehouse_id = record_id(required=True, allow_none=False)
     minimum = quantity_field(non_negative, required=True, allow_none=False)
     maximum = quantity_field(non_negative, required=True, allow_none=False)
+
+
+class CountSchema(InventorySchema):
+    """A stocktaking's own fields; its lines are checked one by one with CountLineSchema."""
+
+    warehouse_id = record_id()
+    location_id = record_id()
+    category_id = record_id()
+    reason = text(REASON_LENGTH, required=True, allow_none=False)
+    note = text(NOTE_LENGTH, line=False)
+
+
+class CountLineSchema(InventorySchema):
+    id = record_id()
+    product_id = record_id(required=True, allow_none=False)
+    location_id = record_id(required=True, allow_none=False)
+    lot_id = record_id()
+    counted = quantity_field(non_negative, allow_none=True)
 
 
 class ReasonSchema(InventorySchema):

@@ -18,6 +18,7 @@ from addons.inventory.models import (
     Move,
     Picking,
     Quant,
+    StockCount,
     StockRule,
     Warehouse,
     WarehouseMember,
@@ -32,6 +33,8 @@ MOVE = "inventory.move"
 QUANT = "inventory.quant"
 VALUATION = "inventory.valuation"
 STOCK_RULE = "inventory.stock_rule"
+COUNT = "inventory.count"
+APPROVE_COUNT = f"{COUNT}.approve"
 VALIDATE = f"{PICKING}.validate"
 REVERSE = f"{MOVE}.reverse"
 CORRECT = f"{QUANT}.write"
@@ -71,6 +74,12 @@ PERMISSIONS = (
     Permission(STOCK_RULE, "write", _l("Change stock rules")),
     Permission(STOCK_RULE, "delete", _l("Delete stock rules")),
     Permission(STOCK_RULE, "export", _l("Export stock rules and alerts")),
+    Permission(COUNT, "read", _l("See stocktakings")),
+    Permission(COUNT, "create", _l("Prepare stocktakings")),
+    Permission(COUNT, "write", _l("Start, count, apply and cancel stocktakings")),
+    Permission(COUNT, "delete", _l("Delete draft stocktakings")),
+    Permission(COUNT, "approve", _l("Approve large stocktaking discrepancies")),
+    Permission(COUNT, "export", _l("Export stocktakings")),
     Permission(VALUATION, "read", _l("See stock values and average costs")),
     Permission(VALUATION, "export", _l("Export stock values")),
 )
@@ -95,6 +104,10 @@ USER = Role(
         f"{QUANT}.read",
         f"{QUANT}.export",
         f"{STOCK_RULE}.read",
+        f"{COUNT}.read",
+        f"{COUNT}.create",
+        f"{COUNT}.write",
+        f"{COUNT}.delete",
         "products.product.read",
         "products.category.read",
         "products.uom.read",
@@ -160,6 +173,10 @@ def _own_rules(principal: Principal):
     return StockRule.warehouse_id.in_(_my_warehouses(principal))
 
 
+def _own_counts(principal: Principal):
+    return StockCount.warehouse_id.in_(_my_warehouses(principal))
+
+
 def _everything(principal: Principal):
     return true()
 
@@ -175,6 +192,7 @@ def record_rules() -> list[RecordRule]:
         (MOVE, _own_moves),
         (QUANT, _own_quants),
         (STOCK_RULE, _own_rules),
+        (COUNT, _own_counts),
     ):
         rules.append(RecordRule(resource, "own warehouses", domain, roles=user))
         rules.append(RecordRule(resource, "every warehouse", _everything, roles=everyone))

@@ -293,7 +293,7 @@ def _checked_members(
     existing = {member.id for member in warehouse.members} if warehouse else set()
     for index, row in enumerate(rows[:MAX_LINES]):
         problems = refusals.setdefault(index, Refusals())
-        values = _load_into(WarehouseMemberSchema(), row, problems)
+        values = load_into(WarehouseMemberSchema(), row, problems)
         if problems:
             continue
         user_id = values["user_id"]
@@ -306,7 +306,7 @@ def _checked_members(
         seen.add(user_id)
         if not problems:
             members.append((values.get("id"), user_id))
-    _raise_lines("members", refusals)
+    raise_lines("members", refusals)
     return members
 
 
@@ -577,7 +577,7 @@ def create_picking(session: Session, kind: PickingType, data: Mapping[str, Any])
     """
     data = _mapping(data)
     refusals = Refusals()
-    values = _load_into(PickingSchema(), _without(data, "moves"), refusals)
+    values = load_into(PickingSchema(), _without(data, "moves"), refusals)
     company_id = default_company_id(session)
     picking = PICKING_CLASSES[kind](company_id=company_id, state=StockState.DRAFT)
     _fill_header(session, picking, values, refusals, checked=True)
@@ -601,7 +601,7 @@ def update_picking(session: Session, picking_id: int, data: Mapping[str, Any]) -
         return move_picking(session, picking, data["state"])
     if picking.state is StockState.DRAFT:
         refusals = Refusals()
-        values = _load_into(PickingSchema(), _without(data, "moves"), refusals, partial=True)
+        values = load_into(PickingSchema(), _without(data, "moves"), refusals, partial=True)
         _fill_header(session, picking, values, refusals, checked=True)
         lines = None
         if "moves" in data:
@@ -773,10 +773,10 @@ def _checked_lines(
     loaded: list[tuple[int, dict[str, Any]]] = []
     for index, row in enumerate(rows):
         problems = errors.setdefault(index, Refusals())
-        values = _load_into(MoveLineSchema(), row, problems)
+        values = load_into(MoveLineSchema(), row, problems)
         if not problems:
             loaded.append((index, values))
-    products = _products(session, {values["product_id"] for _, values in loaded}, checked)
+    products = products_by_id(session, {values["product_id"] for _, values in loaded}, checked)
     existing = {move.id for move in picking.moves}
     seen: set[int] = set()
     checked_lines = []
@@ -788,18 +788,18 @@ def _checked_lines(
         elif move_id is not None and move_id in seen:
             problems.add("id", msg.LINE_TWICE, id=move_id)
         seen.add(move_id)
-        product = _usable_product(
+        product = usable_product(
             products.get(values["product_id"]), values["product_id"], picking.company_id, problems
         )
         if product is not None:
             _complete_line(session, product, values, problems)
         if not problems:
             checked_lines.append(CheckedLine(move_id, values))
-    _raise_lines("moves", errors, refusals)
+    raise_lines("moves", errors, refusals)
     return checked_lines
 
 
-def _products(session: Session, product_ids: set[int], checked: bool) -> dict[int, Any]:
+def products_by_id(session: Session, product_ids: set[int], checked: bool) -> dict[int, Any]:
     """The products among ``product_ids`` (that the user may see, when ``checked``)."""
     if not product_ids:
         return {}
@@ -810,7 +810,7 @@ def _products(session: Session, product_ids: set[int], checked: bool) -> dict[in
     return {product.id: product for product in session.scalars(statement)}
 
 
-def _usable_product(product: Any, product_id: int, company_id: int, problems: Refusals) -> Any:
+def usable_product(product: Any, product_id: int, company_id: int, problems: Refusals) -> Any:
     """``product`` if a stock operation of ``company_id`` may move it; else None, and why."""
     if product is None:
         problems.add("product_id", msg.UNKNOWN_PRODUCT, id=product_id)
@@ -906,7 +906,7 @@ def _amend_done_quantities(session: Session, picking: Picking, rows: Any) -> Non
             if isinstance(row, Mapping)
             else row
         )
-        values = _load_into(DoneLineSchema(), plain, problems)
+        values = load_into(DoneLineSchema(), plain, problems)
         if problems:
             continue
         move = moves.get(values["id"])
@@ -926,7 +926,7 @@ def _amend_done_quantities(session: Session, picking: Picking, rows: Any) -> Non
                 problems.add("lot_id", msg.UNKNOWN_LOT, id=lot_id)
         if not problems:
             changes.append((move, done, lot_id))
-    _raise_lines("moves", errors)
+    raise_lines("moves", errors)
     if len(rows) != len([m for m in picking.moves if m.state is not StockState.CANCELLED]):
         raise InventoryError.on("moves", msg.ONLY_DONE_QUANTITIES, name=picking.name)
     for move, done, lot_id in changes:
@@ -1032,7 +1032,7 @@ def validate_picking(session: Session, picking: Picking, data: Any = None) -> Pi
     picking.state = StockState.DONE
     picking.date_done = utcnow()
     session.flush()
-    _after_posting(session, done_moves)
+    after_posting(session, done_moves)
     _announce_operation(session, picking, done_moves)
     return picking
 
@@ -1274,7 +1274,7 @@ def _claim_quietly(session: Session, picking: Picking, states: Iterable[StockSta
 # --------------------------------------------------------------------------- after posting
 
 
-def _after_posting(session: Session, done: list[Move]) -> None:
+def after_posting(session: Session, done: list[Move]) -> None:
     """Tell other addons what was posted, then give arrived stock to waiting operations."""
     if not done:
         return
@@ -1429,7 +1429,7 @@ def adjust_stock(session: Session, data: Mapping[str, Any]) -> list[Move]:
     session.add(move)
     session.flush()
     done = ledger.post(session, [move], exact_source=True)
-    _after_posting(session, done)
+    after_posting(session, done)
     return done
 
 
@@ -1486,7 +1486,7 @@ def reverse_move(session: Session, move: Move, data: Any = None) -> Move:
     session.add(reversal)
     flush_unique(session, None, msg.ALREADY_REVERSED, reference=move.reference)
     done = ledger.post(session, [reversal])
-    _after_posting(session, done)
+    after_posting(session, done)
     return move
 
 
@@ -1635,7 +1635,7 @@ def _present(values: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _load_into(schema, data: Any, refusals: Refusals, *, partial: bool = False) -> dict[str, Any]:
+def load_into(schema, data: Any, refusals: Refusals, *, partial: bool = False) -> dict[str, Any]:
     if not isinstance(data, Mapping):
         refusals.add(None, msg.LINE_NOT_A_RECORD)
         return {}
@@ -1648,7 +1648,7 @@ def _load_into(schema, data: Any, refusals: Refusals, *, partial: bool = False) 
         return {}
 
 
-def _raise_lines(relation: str, errors: dict[int, Refusals], refusals: Refusals | None = None):
+def raise_lines(relation: str, errors: dict[int, Refusals], refusals: Refusals | None = None):
     line_errors = {index: problems.messages for index, problems in errors.items() if problems}
     if not line_errors:
         return
@@ -1681,8 +1681,8 @@ def _visible(session: Session, model: type, record_id: int, field: str, message:
 
 def _visible_product(session: Session, product_id: int, company_id: int | None) -> Any:
     problems = Refusals()
-    found = _products(session, {product_id}, checked=True).get(product_id)
-    product = _usable_product(found, product_id, company_id, problems)
+    found = products_by_id(session, {product_id}, checked=True).get(product_id)
+    product = usable_product(found, product_id, company_id, problems)
     problems.raise_any()
     return product
 

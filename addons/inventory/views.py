@@ -12,8 +12,9 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 from sqlalchemy.orm import object_session
 
-from addons.inventory import rules, services
+from addons.inventory import counts, rules, services
 from addons.inventory.messages import (
+    COUNT_STATE_LABELS,
     KIND_LABELS,
     PRIORITY_LABELS,
     RULE_STATUS_LABELS,
@@ -24,6 +25,7 @@ from addons.inventory.models import (
     EDITABLE_STATES,
     OPEN_STATES,
     VIRTUAL_KINDS,
+    CountState,
     Delivery,
     Location,
     LocationKind,
@@ -35,12 +37,13 @@ from addons.inventory.models import (
     Quant,
     Receipt,
     RuleStatus,
+    StockCount,
     StockRule,
     StockState,
     Transfer,
     Warehouse,
 )
-from addons.inventory.security import REVERSE, VALIDATE
+from addons.inventory.security import APPROVE_COUNT, REVERSE, VALIDATE
 from core.hookspecs import LineGrid, ModelView, ViewAction, ViewField, ViewFilter, ViewLink
 
 # --------------------------------------------------------------------------- operations
@@ -452,6 +455,105 @@ STOCK_RULES = ModelView(
 )
 
 
+COUNTS = ModelView(
+    name="inventory.count",
+    model=StockCount,
+    label=_l("Stocktaking"),
+    fields=(
+        ViewField("name", _l("Reference"), required=False),
+        ViewField("warehouse", _l("Warehouse")),
+        ViewField("warehouse_id", _l("Warehouse"), required=False),
+        ViewField("location", _l("Location")),
+        ViewField("location_id", _l("Location"), required=False),
+        ViewField("category", _l("Product category")),
+        ViewField("category_id", _l("Product category")),
+        ViewField("reason", _l("Reason")),
+        ViewField("state", _l("Status"), choices=COUNT_STATE_LABELS),
+        ViewField("frozen_at", _l("Expected quantities as of"), readonly=True),
+        ViewField("approved_by", _l("Approved by")),
+        ViewField("applied_at", _l("Applied on"), readonly=True),
+        ViewField("note", _l("Note")),
+    ),
+    list_columns=("name", "warehouse", "location", "category", "reason", "frozen_at", "state"),
+    form_fields=(
+        "warehouse_id",
+        "location_id",
+        "category_id",
+        "reason",
+        "note",
+        "frozen_at",
+        "applied_at",
+    ),
+    search_fields=("name", "reason"),
+    filters=(
+        ViewFilter("counting", _l("Counting"), lambda: StockCount.state == CountState.COUNTING),
+        ViewFilter(
+            "to_approve", _l("To approve"), lambda: StockCount.state == CountState.TO_APPROVE
+        ),
+        ViewFilter("done", _l("Done"), lambda: StockCount.state == CountState.DONE),
+    ),
+    default_order="name",
+    create=counts.create_count,
+    update=counts.update_count,
+    delete=counts.delete_count,
+    api="inventory/counts",
+    actions=(
+        ViewAction(
+            "start",
+            _l("Start counting"),
+            counts.start_count,
+            when=lambda count: count.state is CountState.DRAFT,
+            primary=True,
+            confirm=_l("Freeze the expected quantities now and start counting?"),
+        ),
+        ViewAction(
+            "apply",
+            _l("Apply"),
+            counts.apply_count,
+            when=lambda count: count.state is CountState.COUNTING,
+            primary=True,
+            confirm=_l("Post the differences between counted and expected quantities?"),
+        ),
+        ViewAction(
+            "approve",
+            _l("Approve"),
+            counts.approve_count,
+            permission=APPROVE_COUNT,
+            when=lambda count: count.state is CountState.TO_APPROVE,
+            primary=True,
+        ),
+        ViewAction(
+            "cancel",
+            _l("Cancel"),
+            counts.cancel_count,
+            when=lambda count: count.state in counts.OPEN,
+            confirm=_l("Cancel this stocktaking? Nothing is posted."),
+        ),
+    ),
+    state_field="state",
+    group_by=("state", "warehouse", "frozen_at"),
+    import_key=None,
+    lines=(
+        LineGrid(
+            "lines",
+            _l("Counted"),
+            fields=(
+                ViewField("product_id", _l("Product")),
+                ViewField("location_id", _l("Location")),
+                ViewField("lot_id", _l("Lot"), required=False),
+                ViewField("counted", _l("Counted"), required=False),
+            ),
+            readonly=(
+                ViewField("expected", _l("Expected")),
+                ViewField("difference", _l("Difference")),
+                ViewField("difference_value", _l("Value of the difference")),
+            ),
+            totals=("difference_value",),
+        ),
+    ),
+)
+
+
 # --------------------------------------------------------------------------- configuration
 
 WAREHOUSES = ModelView(
@@ -462,12 +564,13 @@ WAREHOUSES = ModelView(
         ViewField("code", _l("Code")),
         ViewField("name", _l("Name")),
         ViewField("allow_negative", _l("Allow negative stock")),
+        ViewField("count_approval_value", _l("Stocktaking differences approved above")),
         ViewField("address", _l("Address")),
         ViewField("sequence", _l("Order in lists"), required=False),
         ViewField("company", _l("Company")),
     ),
     list_columns=("code", "name", "allow_negative", "address"),
-    form_fields=("code", "name", "allow_negative", "address", "sequence"),
+    form_fields=("code", "name", "allow_negative", "count_approval_value", "address", "sequence"),
     search_fields=("code", "name"),
     default_order="sequence",
     create=services.create_warehouse,
@@ -548,6 +651,7 @@ VIEWS = (
     MOVES,
     STOCK,
     STOCK_RULES,
+    COUNTS,
     VALUATION,
     WAREHOUSES,
     LOCATIONS,
@@ -560,4 +664,5 @@ LABELLED_ENUMS = (
     (LocationKind, KIND_LABELS),
     (Priority, PRIORITY_LABELS),
     (RuleStatus, RULE_STATUS_LABELS),
+    (CountState, COUNT_STATE_LABELS),
 )

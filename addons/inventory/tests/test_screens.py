@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from addons.inventory import services
-from addons.inventory.models import Delivery, StockState
+from addons.inventory.models import Delivery, Quant, StockState
 from addons.products import services as products
 from core import db
 from core.security.models import UserRole
@@ -233,3 +233,51 @@ def test_every_state_kind_and_priority_has_a_label():
 
     for enum_class, labels in LABELLED_ENUMS:
         assert [member.value for member in enum_class] == [key for key, _label in labels]
+
+
+@pytest.mark.spec("5.2.1.2")
+def test_a_clerk_counts_a_warehouse_through_the_screens(app, site):
+    with app.app_context():
+        session = db.session()
+        receipt = services.create_receipt(
+            session, {"moves": [{"product_id": site["chair"], "quantity": "6"}]}
+        )
+        services.confirm_picking(session, receipt)
+        services.validate_picking(session, receipt)
+        stock_id = receipt.to_location_id
+        session.commit()
+    zhang = logged_in(app, "zhang")
+    count_id = created_id(
+        zhang.post(
+            "/inventory/count/new",
+            headers=ZH,
+            data={"csrf_token": zhang.csrf_token, "reason": "月度盘点"},
+        )
+    )
+    path = f"/inventory/count/{count_id}"
+    action(zhang, path, "start")
+    form = zhang.get(path, headers=ZH).get_data(as_text=True)
+    assert "账面数量" in form and "盘点中" in form
+    line_id = re.search(r'name="lines-0-id" value="(\d+)"', form)[1]
+    saved = zhang.post(
+        path,
+        headers=ZH,
+        data={
+            "csrf_token": zhang.csrf_token,
+            "reason": "月度盘点",
+            "lines-0-id": line_id,
+            "lines-0-product_id": str(site["chair"]),
+            "lines-0-location_id": str(stock_id),
+            "lines-0-counted": "5",
+        },
+    )
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:3000]
+    action(zhang, path, "apply")
+    assert "已完成" in zhang.get(path, headers=ZH).get_data(as_text=True)
+    with app.app_context():
+        on_hand = db.session().scalar(
+            select(Quant.on_hand).where(
+                Quant.product_id == site["chair"], Quant.location_id == stock_id
+            )
+        )
+    assert on_hand == 5

@@ -1,0 +1,458 @@
+"""Stocktaking (clause 5.2.1.2): count a warehouse, a location and what is under it, or one
+product category there, and post the discrepancies.
+
+Starting a count freezes what each place held (the expected quantities, and the average
+cost); counters enter what they find, and may add places and products the ledger did not
+expect; applying posts, per line, ``counted - expected`` as an adjustment against the
+company's inventory-loss location, with the count's reason. Posting the difference, not
+``counted - on hand now``, keeps every move done between the freeze and the apply: a
+delivery shipped during the count is not undone by it. When a warehouse sets an approval
+value, a count with a discrepancy worth more waits for a manager (``inventory.count.approve``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from addons.inventory import ledger, services
+from addons.inventory import messages as msg
+from addons.inventory.ledger import VALUE_STEP, ZERO, InventoryError
+from addons.inventory.models import (
+    CountState,
+    Location,
+    LocationKind,
+    Lot,
+    Move,
+    ProductCost,
+    Quant,
+    StockCount,
+    StockCountLine,
+    StockState,
+    Warehouse,
+    product_model,
+)
+from addons.inventory.schemas import CountLineSchema, CountSchema
+from core.db import acting_user_id, default_company_id, utcnow
+from core.models import next_code
+from core.schemas import Refusals, load, render
+from core.security.access import current_access
+
+COUNT_SEQUENCE = "inventory.count"
+APPROVE = "inventory.count.approve"
+MAX_LINES = 5000
+OPEN = (CountState.DRAFT, CountState.COUNTING, CountState.TO_APPROVE)
+
+
+def state_label(state: Any) -> str:
+    value = getattr(state, "value", state)
+    return str(dict(msg.COUNT_STATE_LABELS).get(value, value))
+
+
+# --------------------------------------------------------------------------- the document
+
+
+def create_count(session: Session, data: Mapping[str, Any]) -> StockCount:
+    """A draft count of a warehouse (default: the company's first), a location of it, and
+    optionally a product category (with its sub-categories)."""
+    values = load(CountSchema(), _without_lines(data))
+    count = StockCount(company_id=default_company_id(session), state=CountState.DRAFT)
+    _fill(session, count, values)
+    count.name = next_code(session, COUNT_SEQUENCE)
+    session.add(count)
+    session.flush()
+    return count
+
+
+def update_count(session: Session, count_id: int, data: Mapping[str, Any]) -> StockCount:
+    """A draft changes its scope and reason; a count in progress takes counted quantities
+    (``lines``: existing lines with ``counted``, new lines with product, location, lot and
+    ``counted``); otherwise only the note changes."""
+    data = _mapping(data)
+    count = _get(session, count_id)
+    values = load(CountSchema(), _without_lines(data), partial=True)
+    if count.state is CountState.DRAFT:
+        _fill(session, count, values)
+    else:
+        _claim(session, count, (count.state,), msg.COUNT_NOT_EDITABLE)
+        for key, value in values.items():
+            if key == "note":
+                count.note = value
+            elif value is not None and value != getattr(count, key):
+                raise InventoryError.on(
+                    key, msg.COUNT_NOT_EDITABLE, name=count.name, state=state_label(count.state)
+                )
+    if "lines" in data:
+        if count.state is not CountState.COUNTING:
+            raise InventoryError.on(
+                "lines", msg.COUNT_NOT_EDITABLE, name=count.name, state=state_label(count.state)
+            )
+        _enter_counts(session, count, data["lines"])
+    session.flush()
+    return count
+
+
+def delete_count(session: Session, count_id: int) -> None:
+    count = _get(session, count_id)
+    if count.state is not CountState.DRAFT:
+        raise InventoryError.on(
+            None, msg.COUNT_NOT_DELETABLE, name=count.name, state=state_label(count.state)
+        )
+    session.delete(count)
+    session.flush()
+
+
+def _fill(session: Session, count: StockCount, values: dict[str, Any]) -> None:
+    access = current_access()
+    refusals = Refusals()
+    warehouse = count.warehouse if count.warehouse_id else None
+    if values.get("warehouse_id") is not None:
+        warehouse = session.scalar(
+            access.select(Warehouse).where(Warehouse.id == values["warehouse_id"])
+        )
+        if warehouse is None or warehouse.company_id != count.company_id or not warehouse.active:
+            refusals.add("warehouse_id", msg.UNKNOWN_WAREHOUSE, id=values["warehouse_id"])
+            refusals.raise_any()
+    warehouse = warehouse or services.default_warehouse(session, count.company_id)
+    location = None
+    if values.get("location_id") is not None:
+        location = session.scalar(
+            access.select(Location).where(Location.id == values["location_id"])
+        )
+        if (
+            location is None
+            or location.warehouse_id != warehouse.id
+            or location.kind
+            not in (
+                LocationKind.VIEW,
+                LocationKind.INTERNAL,
+            )
+        ):
+            name = location.display_name if location is not None else values["location_id"]
+            refusals.add("location_id", msg.COUNT_LOCATION, location=name, warehouse=warehouse.name)
+    elif count.location_id is None or count.warehouse_id != warehouse.id:
+        location = services.warehouse_location(session, warehouse, "view")
+    if values.get("category_id") is not None:
+        category_class = _category_model()
+        found = session.scalar(
+            access.select(category_class).where(category_class.id == values["category_id"])
+        )
+        if found is None:
+            refusals.add("category_id", msg.COUNT_CATEGORY, id=values["category_id"])
+    refusals.raise_any()
+    count.warehouse_id = warehouse.id
+    count.warehouse = warehouse
+    if location is not None:
+        count.location_id = location.id
+    for key in ("category_id", "reason", "note"):
+        if key in values and (values[key] is not None or key != "reason"):
+            setattr(count, key, values[key])
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def start_count(session: Session, count: StockCount, data: Any = None) -> StockCount:
+    """Freeze what every place in the count's scope holds: a line per product, location
+    and lot with stock, its expected quantity and average cost."""
+    _claim(session, count, (CountState.DRAFT,), msg.COUNT_NOT_STARTABLE)
+    count.frozen_at = utcnow()
+    root = ledger.place(session, count.location_id)
+    statement = (
+        select(Quant.product_id, Quant.location_id, Quant.lot_id, Quant.on_hand)
+        .join(Location, Location.id == Quant.location_id)
+        .where(
+            Location.parent_path.like(f"{root.parent_path}%"),
+            Location.kind == LocationKind.INTERNAL,
+            Quant.on_hand != ZERO,
+        )
+        .order_by(Location.complete_name, Quant.product_id, Quant.lot_key)
+    )
+    if count.category_id is not None:
+        statement = statement.where(Quant.product_id.in_(_products_of_category(count)))
+    rows = session.execute(statement).all()
+    costs = _costs(session, {product_id for product_id, *_ in rows})
+    for product_id, location_id, lot_id, on_hand in rows:
+        count.lines.append(
+            StockCountLine(
+                product_id=product_id,
+                location_id=location_id,
+                lot_id=lot_id,
+                lot_key=lot_id or 0,
+                expected=on_hand,
+                unit_cost=costs.get(product_id, ZERO),
+            )
+        )
+    count.state = CountState.COUNTING
+    session.flush()
+    return count
+
+
+def apply_count(session: Session, count: StockCount, data: Any = None) -> StockCount:
+    """Post what was counted. A discrepancy worth more than the warehouse's approval value
+    sends the count to a manager instead (unless the one applying may approve)."""
+    _claim(session, count, (CountState.COUNTING,), msg.COUNT_NOT_APPLICABLE)
+    counted = [line for line in count.lines if line.counted is not None]
+    if not counted:
+        raise InventoryError.on("lines", msg.COUNT_NOTHING)
+    for line in counted:
+        line.difference = line.counted - line.expected
+        line.difference_value = (line.difference * line.unit_cost).quantize(
+            VALUE_STEP, rounding=ROUND_HALF_UP
+        )
+    threshold = count.warehouse.count_approval_value
+    large = threshold is not None and any(
+        abs(line.difference_value) > threshold for line in counted
+    )
+    if large and not current_access().can(APPROVE):
+        count.state = CountState.TO_APPROVE
+        session.flush()
+        return count
+    _post(session, count, counted)
+    return count
+
+
+def approve_count(session: Session, count: StockCount, data: Any = None) -> StockCount:
+    """A manager accepts the discrepancies and the count is applied."""
+    current_access().require(APPROVE)
+    _claim(session, count, (CountState.TO_APPROVE,), msg.COUNT_NOT_APPROVABLE)
+    count.approved_by_id = acting_user_id()
+    count.approved_at = utcnow()
+    _post(session, count, [line for line in count.lines if line.counted is not None])
+    return count
+
+
+def cancel_count(session: Session, count: StockCount, data: Any = None) -> StockCount:
+    _claim(session, count, OPEN, msg.COUNT_NOT_CANCELLABLE)
+    count.state = CountState.CANCELLED
+    session.flush()
+    return count
+
+
+def _post(session: Session, count: StockCount, lines: list[StockCountLine]) -> None:
+    """One adjustment per line that differs, posted together; then the count is done."""
+    loss = services.system_location(session, count.company_id, LocationKind.INVENTORY_LOSS.value)
+    if loss is None:
+        services.ensure_virtual_locations(session, count.company_id)
+        loss = services.system_location(
+            session, count.company_id, LocationKind.INVENTORY_LOSS.value
+        )
+    origin = render(msg.COUNT_REFERENCE, name=count.name, reason=count.reason)[:128]
+    moves = []
+    for line in lines:
+        if line.difference == 0:
+            continue
+        gain = line.difference > 0
+        uom_id = ledger.product_facts(session, line.product_id).uom_id
+        moves.append(
+            Move(
+                reference=count.name,
+                product_id=line.product_id,
+                quantity=abs(line.difference),
+                uom_id=uom_id,
+                product_qty=abs(line.difference),
+                from_location_id=loss.id if gain else line.location_id,
+                to_location_id=line.location_id if gain else loss.id,
+                lot_id=line.lot_id,
+                warehouse_id=count.warehouse_id,
+                company_id=count.company_id,
+                state=StockState.READY,
+                planned_date=utcnow().date(),
+                origin_model="inventory.count",
+                origin_id=count.id,
+                origin_name=origin,
+                price_unit=line.unit_cost if gain else None,
+            )
+        )
+    session.add_all(moves)
+    session.flush()
+    done = ledger.post(session, moves, exact_source=True)
+    services.after_posting(session, done)
+    count.state = CountState.DONE
+    count.applied_at = utcnow()
+    session.flush()
+
+
+# --------------------------------------------------------------------------- counting
+
+
+def _enter_counts(session: Session, count: StockCount, rows: Any) -> None:
+    """Counted quantities of existing lines, and new lines for what the freeze missed."""
+    if not isinstance(rows, list | tuple):
+        raise InventoryError.on("lines", msg.LINES_NOT_A_LIST)
+    if len(rows) > MAX_LINES:
+        raise InventoryError.on("lines", msg.TOO_MANY_LINES, max=MAX_LINES)
+    existing = {line.id: line for line in count.lines}
+    keys = {(line.product_id, line.location_id, line.lot_key): line.id for line in count.lines}
+    errors: dict[int, Refusals] = {}
+    changes: list[tuple[StockCountLine | None, dict[str, Any]]] = []
+    root = ledger.place(session, count.location_id)
+    for index, row in enumerate(rows):
+        problems = errors.setdefault(index, Refusals())
+        values = services.load_into(CountLineSchema(), row, problems)
+        if problems:
+            continue
+        line = existing.get(values.get("id")) if values.get("id") else None
+        if values.get("id") and line is None:
+            problems.add("id", msg.UNKNOWN_LINE, id=values["id"])
+            continue
+        if line is not None:
+            if (values["product_id"], values["location_id"], values.get("lot_id")) != (
+                line.product_id,
+                line.location_id,
+                line.lot_id,
+            ):
+                problems.add(None, msg.COUNT_LINES_FROZEN, name=count.name)
+            changes.append((line, values))
+            continue
+        _check_new_line(session, count, root, values, keys, problems)
+        if not problems:
+            changes.append((None, values))
+    services.raise_lines("lines", errors)
+    kept_ids = {line.id for line, _ in changes if line is not None}
+    if set(existing) - kept_ids:
+        raise InventoryError.on("lines", msg.COUNT_LINES_FROZEN, name=count.name)
+    costs = _costs(session, {v["product_id"] for line, v in changes if line is None})
+    for line, values in changes:
+        if line is None:
+            lot_id = values.get("lot_id")
+            line = StockCountLine(
+                product_id=values["product_id"],
+                location_id=values["location_id"],
+                lot_id=lot_id,
+                lot_key=lot_id or 0,
+                expected=_held_at(
+                    session, count, values["product_id"], values["location_id"], lot_id
+                ),
+                unit_cost=costs.get(values["product_id"], ZERO),
+            )
+            count.lines.append(line)
+        line.counted = values.get("counted")
+
+
+def _check_new_line(
+    session: Session,
+    count: StockCount,
+    root: ledger.Place,
+    values: dict[str, Any],
+    keys: dict[tuple[int, int, int], int | None],
+    problems: Refusals,
+) -> None:
+    product = services.products_by_id(session, {values["product_id"]}, checked=True).get(
+        values["product_id"]
+    )
+    product = services.usable_product(product, values["product_id"], count.company_id, problems)
+    location = session.get(Location, values["location_id"])
+    if location is None:
+        problems.add("location_id", msg.UNKNOWN_LOCATION, id=values["location_id"])
+    elif location.kind is not LocationKind.INTERNAL or not location.parent_path.startswith(
+        root.parent_path
+    ):
+        problems.add("location_id", msg.COUNT_OUTSIDE, location=location.display_name)
+    lot_id = values.get("lot_id")
+    if lot_id is not None:
+        lot = session.get(Lot, lot_id)
+        if lot is None or lot.product_id != values["product_id"]:
+            problems.add("lot_id", msg.UNKNOWN_LOT, id=lot_id)
+    key = (values["product_id"], values["location_id"], lot_id or 0)
+    if not problems and key in keys:
+        name = product.display_name if product is not None else values["product_id"]
+        problems.add(None, msg.COUNT_LINE_TWICE, product=name, location=location.display_name)
+    keys[key] = None
+
+
+def _held_at(
+    session: Session, count: StockCount, product_id: int, location_id: int, lot_id: int | None
+) -> Decimal:
+    """What the ledger says a place held of a product (and lot) when the count froze."""
+    total = ZERO
+    lot_condition = Move.lot_id == lot_id if lot_id is not None else Move.lot_id.is_(None)
+    for column, sign in ((Move.to_location_id, 1), (Move.from_location_id, -1)):
+        total += sign * (
+            session.scalar(
+                select(func.sum(Move.product_qty)).where(
+                    column == location_id,
+                    Move.product_id == product_id,
+                    lot_condition,
+                    Move.state == StockState.DONE,
+                    Move.date_done <= count.frozen_at,
+                )
+            )
+            or ZERO
+        )
+    return total
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _costs(session: Session, product_ids: set[int]) -> dict[int, Decimal]:
+    """Average cost per product now (the product's own cost when nothing was valued)."""
+    if not product_ids:
+        return {}
+    costs = {pid: ledger.product_facts(session, pid).cost for pid in product_ids}
+    rows = session.execute(
+        select(ProductCost.product_id, ProductCost.average_cost).where(
+            ProductCost.product_id.in_(product_ids)
+        )
+    )
+    costs.update(dict(rows.all()))
+    return costs
+
+
+def _category_model() -> type:
+    return StockCount.category.property.mapper.class_
+
+
+def _products_of_category(count: StockCount):
+    """Ids of the products in the count's category or under it."""
+    category_class = _category_model()
+    product_class = product_model()
+    path = count.category.complete_name
+    categories = select(category_class.id).where(
+        or_(
+            category_class.complete_name == path,
+            category_class.complete_name.like(f"{path} / %"),
+        )
+    )
+    return select(product_class.id).where(product_class.category_id.in_(categories))
+
+
+def _claim(session: Session, count: StockCount, states, refusal) -> None:
+    """Take the count for this transaction if it is still in one of ``states`` (the
+    conditional version UPDATE of services._claim)."""
+    claimed = session.execute(
+        update(StockCount)
+        .where(StockCount.id == count.id, StockCount.state.in_(tuple(states)))
+        .values(version=StockCount.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(count)
+    session.scalars(
+        select(StockCountLine)
+        .where(StockCountLine.count_id == count.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    if claimed.rowcount != 1:
+        raise InventoryError.on(None, refusal, name=count.name, state=state_label(count.state))
+
+
+def _get(session: Session, count_id: int) -> StockCount:
+    count = session.get(StockCount, count_id)
+    if count is None:
+        raise InventoryError.on(None, msg.UNKNOWN_COUNT, id=count_id)
+    return count
+
+
+def _mapping(data: Any) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise InventoryError.on(None, msg.LINE_NOT_A_RECORD)
+    return data
+
+
+def _without_lines(data: Any) -> dict[str, Any]:
+    return {key: value for key, value in _mapping(data).items() if key != "lines"}
