@@ -26,7 +26,7 @@ from tests.test_api import bearer
 from .conftest import INVENTORY
 
 pytestmark = pytest.mark.addons(*INVENTORY)
-PASSWORD = "jasmine-tea-at-dawn-58"
+PASSWORD = "jasmine-tea-at-dawn-58"  # test users only  # nosec B105
 ZH = {"Accept-Language": "zh-CN"}
 EN = {"Accept-Language": "en"}
 
