@@ -977,7 +977,7 @@ def _confirm(session: Session, picking: Picking) -> None:
     for move in picking.moves:
         ledger.reserve(session, move)
     _sync_state(picking)
-    rules.refresh(session, _places(picking.moves))
+    rules.refresh(session, _places(session, picking.moves))
 
 
 def check_availability(session: Session, picking: Picking, data: Any = None) -> Picking:
@@ -1229,7 +1229,7 @@ def _cancel(session: Session, picking: Picking, reason: str) -> None:
     picking.cancel_reason = reason
     picking.state = StockState.CANCELLED
     session.flush()
-    rules.refresh(session, _places(picking.moves))
+    rules.refresh(session, _places(session, picking.moves))
 
 
 def _sync_state(picking: Picking) -> None:
@@ -1280,18 +1280,23 @@ def after_posting(session: Session, done: list[Move]) -> None:
         return
     lines = tuple(moved_line(session, move) for move in done)
     get_registry().hook.inventory_moves_done(moves=lines, session=session)
-    arrivals = {
-        (line.product_id, line.warehouse_id)
-        for line, move in zip(lines, done, strict=True)
-        if ledger.place(session, move.to_location_id).holds_stock
-    }
+    arrivals = set()
+    for move in done:
+        destination = ledger.place(session, move.to_location_id)
+        if destination.holds_stock:
+            arrivals.add((move.product_id, destination.warehouse_id))
     serve_waiting(session, arrivals)
-    rules.refresh(session, _places(done))
+    rules.refresh(session, _places(session, done))
 
 
-def _places(moves: Iterable[Move]) -> set[tuple[int, int | None]]:
-    """(product, warehouse) of each move: whose stock rules a change may concern."""
-    return {(move.product_id, move.warehouse_id) for move in moves}
+def _places(session: Session, moves: Iterable[Move]) -> set[tuple[int, int | None]]:
+    """(product, warehouse) at both ends of each move: whose stock rules it may concern
+    (a transfer between warehouses changes the forecast of both)."""
+    found = set()
+    for move in moves:
+        for location_id in (move.from_location_id, move.to_location_id):
+            found.add((move.product_id, ledger.place(session, location_id).warehouse_id))
+    return found
 
 
 def serve_waiting(session: Session, arrivals: set[tuple[int, int | None]]) -> None:

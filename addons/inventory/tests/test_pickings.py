@@ -220,3 +220,21 @@ def test_a_kanban_move_runs_the_matching_action(db_session, chair):
     assert delivery.state is StockState.READY
     with refused(db_session, "Use the buttons"):
         services.update_picking(db_session, delivery.id, {"state": "draft"})
+
+
+@pytest.mark.spec("5.2.1.1", "5.2.1.3")
+def test_goods_transferred_to_another_warehouse_serve_its_waiting_deliveries(
+    db_session, chair, stock
+):
+    receive(db_session, (chair, 5))
+    other = services.create_warehouse(db_session, {"code": "GZ", "name": "Guangzhou"})
+    there = services.warehouse_location(db_session, other, "stock")
+    waiting = deliver(db_session, (chair, 2), warehouse_id=other.id)
+    assert waiting.state is StockState.WAITING
+    transfer = services.create_transfer(
+        db_session, {"moves": lines((chair, 3)), "to_location_id": there.id}
+    )
+    services.confirm_picking(db_session, transfer)
+    services.validate_picking(db_session, transfer)
+    assert (waiting.state, waiting.moves[0].reserved_qty) == (StockState.READY, q(2))
+    assert quant_of(db_session, chair, there) == (q(3), q(2), q(1))
