@@ -9,6 +9,8 @@ with their members, locations, lots.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import exists, select
 from sqlalchemy.orm import object_session
 
@@ -44,6 +46,7 @@ from addons.inventory.models import (
     Warehouse,
 )
 from addons.inventory.security import APPROVE_COUNT, REVERSE, VALIDATE
+from core.db import utcnow
 from core.hookspecs import LineGrid, ModelView, ViewAction, ViewField, ViewFilter, ViewLink
 
 # --------------------------------------------------------------------------- operations
@@ -350,6 +353,21 @@ MOVES = ModelView(
 )
 
 
+SLOW_MOVING_DAYS = 90
+
+
+def _slow_moving():
+    """Stock held where nothing of the product has gone out for SLOW_MOVING_DAYS."""
+    since = utcnow() - timedelta(days=SLOW_MOVING_DAYS)
+    recent = exists().where(
+        Move.product_id == Quant.product_id,
+        Move.from_location_id == Quant.location_id,
+        Move.state == StockState.DONE,
+        Move.date_done >= since,
+    )
+    return (Quant.on_hand > 0) & ~recent
+
+
 STOCK = ModelView(
     name="inventory.stock",
     model=Quant,
@@ -374,6 +392,7 @@ STOCK = ModelView(
         ViewFilter("available", _l("Available"), lambda: Quant.available > 0),
         ViewFilter("reserved", _l("Reserved"), lambda: Quant.reserved > 0),
         ViewFilter("negative", _l("Negative"), lambda: Quant.on_hand < 0),
+        ViewFilter("slow", _l("Slow-moving (nothing out for 90 days)"), lambda: _slow_moving()),
     ),
     default_order="product_id",
     create=services.create_stock,
