@@ -276,3 +276,14 @@ def test_archiving_needs_the_archive_right_when_the_addon_declares_one(app):
     )
     with app.app_context():
         assert db.session().get(Partner, partner_id).active is False
+
+
+def test_the_column_chooser_offers_no_protected_column(app, admin_client):
+    add_user(app, "clerk", "products.user")
+    client = app.test_client()
+    log_in(client, "clerk", PASSWORD)
+    page = client.get("/products/product/").get_data(as_text=True)
+    assert 'name="columns" value="cost"' not in page
+    assert 'name="columns" value="cost"' in admin_client.get("/products/product/").get_data(
+        as_text=True
+    )

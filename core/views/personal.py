@@ -58,9 +58,12 @@ def column_choices(view: ModelView) -> list[tuple[str, Any]]:
         relationship = relationship_of(view.model, spec.name)
         if relationship is not None and relationship.direction.name == "MANYTOONE":
             relationship_keys.update(c.key for c in relationship.local_columns)
+    readable = current_access().readable_fields(view.model)
     for name in dict.fromkeys((*view.list_columns, *by_name)):
         if name in relationship_keys:
             continue
+        if name in table and name not in readable:
+            continue  # a protected column: not even its label
         relationship = relationship_of(view.model, name)
         is_reference = relationship is not None and relationship.direction.name == "MANYTOONE"
         if name in table or is_reference:

@@ -29,7 +29,10 @@ ROLES = sa.table(
 
 def upgrade() -> None:
     with op.batch_alter_table("core_role", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("permissions", sa.JSON(), nullable=True))
+        # NOT NULL with a default: SQLite adds it in place (no table copy).
+        batch_op.add_column(
+            sa.Column("permissions", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
+        )
     connection = op.get_bind()
     for row in connection.execute(sa.select(ROLES.c.id, ROLES.c.implies)).all():
         values = [str(v) for v in row.implies or ()]
@@ -41,8 +44,6 @@ def upgrade() -> None:
                 permissions=[v.removeprefix(PREFIX) for v in values if v.startswith(PREFIX)],
             )
         )
-    with op.batch_alter_table("core_role", schema=None) as batch_op:
-        batch_op.alter_column("permissions", existing_type=sa.JSON(), nullable=False)
 
 
 def downgrade() -> None:
