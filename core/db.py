@@ -8,6 +8,7 @@ row locks; serialization failures and deadlocks are retried by :meth:`Database.a
 
 from __future__ import annotations
 
+import enum
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Engine,
+    Enum,
     ForeignKey,
     Integer,
     MetaData,
@@ -111,6 +113,17 @@ class ExactDecimal(TypeDecorator):
         if dialect.name == "sqlite":
             return Decimal(int(value)).scaleb(-self.scale).quantize(self.quantum)
         return Decimal(value).quantize(self.quantum)
+
+
+def enum_column(enum_class: type[enum.Enum], length: int = 16) -> Enum:
+    """An enum stored as its members' short values in a VARCHAR, the same on every engine
+    (no native enum type: adding a member needs no ALTER TYPE)."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 Money = Annotated[Decimal, mapped_column(ExactDecimal(18, 2))]

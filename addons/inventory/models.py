@@ -45,6 +45,7 @@ from core.db import (
     RecordMixin,
     TimestampMixin,
     VersionMixin,
+    enum_column,
 )
 
 WAREHOUSE_CODE_LENGTH = 16
@@ -66,13 +67,7 @@ StockValue = ExactDecimal(18, 4)
 
 
 def _enum_column(enum_class: type[enum.Enum]) -> Enum:
-    """Enums stored as their short values in a VARCHAR, the same on every engine."""
-    return Enum(
-        enum_class,
-        native_enum=False,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-    )
+    return enum_column(enum_class, length=20)
 
 
 # --------------------------------------------------------------------------- enums

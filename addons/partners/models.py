@@ -11,7 +11,7 @@ import enum
 from sqlalchemy import Column, Enum, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import ActiveMixin, Base, Code, CompanyMixin, Money, Name, RecordMixin
+from core.db import ActiveMixin, Base, Code, CompanyMixin, Money, Name, RecordMixin, enum_column
 
 PARTNER_SEQUENCE = "partners.partner"
 
@@ -32,13 +32,7 @@ TAG_COLORS = 12
 
 
 def _enum_column(enum_class: type[enum.Enum]) -> Enum:
-    """Enums stored as their short values in a VARCHAR, the same on every engine."""
-    return Enum(
-        enum_class,
-        native_enum=False,
-        length=16,
-        values_callable=lambda members: [m.value for m in members],
-    )
+    return enum_column(enum_class, length=16)
 
 
 class PartnerKind(enum.StrEnum):

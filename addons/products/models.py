@@ -25,6 +25,7 @@ from core.db import (
     Quantity,
     Rate,
     RecordMixin,
+    enum_column,
 )
 
 UOM_NAME_LENGTH = 64
@@ -42,12 +43,7 @@ Volume = Annotated[Decimal, mapped_column(ExactDecimal(18, 6))]
 
 
 def _enum_column(enum_class: type[enum.Enum]) -> Enum:
-    return Enum(
-        enum_class,
-        native_enum=False,
-        length=16,
-        values_callable=lambda members: [member.value for member in members],
-    )
+    return enum_column(enum_class, length=16)
 
 
 class ProductType(enum.StrEnum):

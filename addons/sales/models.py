@@ -30,6 +30,7 @@ from core.db import (
     Rate,
     RecordMixin,
     VersionMixin,
+    enum_column,
 )
 
 ORDER_SEQUENCE = "sales.order"
@@ -46,13 +47,7 @@ Percent = ExactDecimal(5, 2)
 
 
 def _enum_column(enum_class: type[enum.Enum]) -> Enum:
-    """Enums stored as their short values in a VARCHAR, the same on every engine."""
-    return Enum(
-        enum_class,
-        native_enum=False,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-    )
+    return enum_column(enum_class, length=20)
 
 
 # --------------------------------------------------------------------------- tracks

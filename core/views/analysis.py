@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 from core import db
 from core.hookspecs import ModelView
 from core.i18n import lazy_gettext as _l
-from core.schemas import BusinessError, as_text
+from core.schemas import BusinessError
 from core.security.access import Access, current_access
 from core.security.audit import record as audit
 from core.views import grouping
@@ -37,6 +37,7 @@ from core.views.query import (
     sort_clause,
     visible_columns,
 )
+from core.views.records import refusal_text
 from core.views.screens import blueprint, find_view, view_url
 
 LABEL_LIST = _l("List")
@@ -684,18 +685,8 @@ def move_card(addon: str, slug: str, record_id: int):
         session.commit()
     except BusinessError as error:
         session.rollback()
-        return jsonify(message=_refusal(error)), 422
+        return jsonify(message=refusal_text(error)), 422
     return jsonify(message=str(MSG_MOVED) % {"stage": labels[value]})
-
-
-def _refusal(error: BusinessError) -> str:
-    messages = as_text(error.messages)
-    if isinstance(messages, dict):
-        parts: list[str] = []
-        for value in messages.values():
-            parts.extend(value if isinstance(value, list) else [value])
-        return " ".join(str(part) for part in parts)
-    return str(messages)
 
 
 # --------------------------------------------------------------------------- reports
@@ -730,7 +721,7 @@ def save_report(addon: str, slug: str):
         session.commit()
     except BusinessError as error:
         session.rollback()
-        flash(_refusal(error), "danger")
+        flash(refusal_text(error), "danger")
         return redirect(page_url(view, kind, params))
     flash(str(MSG_REPORT_SAVED) % {"name": saved.name}, "success")
     return redirect(personal.filter_url(view, saved))

@@ -133,7 +133,8 @@ def _back(view: ModelView, record_id: int | None = None):
     return redirect(view_url(view.name))
 
 
-def _refused(error: BusinessError) -> str:
+def refusal_text(error: BusinessError) -> str:
+    """A refusal's messages as one line, for a toast."""
     messages = as_text(error.messages)
     if isinstance(messages, dict):
         parts = []
@@ -160,7 +161,7 @@ def record_action(addon: str, slug: str, record_id: int, name: str):
         session.commit()
     except BusinessError as error:
         session.rollback()
-        flash(_refused(error), "danger")
+        flash(refusal_text(error), "danger")
     else:
         flash(str(MSG_DONE) % {"action": action.label}, "success")
     return _back(view, record_id)
@@ -180,7 +181,7 @@ def delete_record(addon: str, slug: str, record_id: int):
         session.commit()
     except BusinessError as error:
         session.rollback()
-        flash(_refused(error), "danger")
+        flash(refusal_text(error), "danger")
         return _back(view, record_id)
     flash(str(MSG_DELETED), "success")
     return redirect(view_url(view.name))
@@ -202,7 +203,7 @@ def archive_record(addon: str, slug: str, record_id: int):
         session.commit()
     except BusinessError as error:
         session.rollback()
-        flash(_refused(error), "danger")
+        flash(refusal_text(error), "danger")
     else:
         flash(str(MSG_UNARCHIVED if active else MSG_ARCHIVED), "success")
     return _back(view, record_id)
@@ -242,7 +243,7 @@ def bulk(addon: str, slug: str):
         session.commit()
     except BusinessError as error:
         session.rollback()
-        flash(_refused(error), "danger")
+        flash(refusal_text(error), "danger")
     else:
         flash(message, "success")
     return _back(view)
@@ -304,7 +305,7 @@ def _one(record, operation) -> None:
         operation(record)
     except BusinessError as error:
         raise BusinessError.on(
-            GENERAL, str(MSG_REFUSED_FOR) % {"record": name, "message": _refused(error)}
+            GENERAL, str(MSG_REFUSED_FOR) % {"record": name, "message": refusal_text(error)}
         ) from error
 
 
