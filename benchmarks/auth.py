@@ -12,11 +12,10 @@ import argparse
 import statistics
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, select, text
-from sqlalchemy.engine import make_url
+from common import DEFAULT_POSTGRES, postgres_database
+from sqlalchemy import insert, select
 
 from core.app import create_app
 from core.db import utcnow
@@ -166,32 +165,18 @@ def main() -> None:
     parser.add_argument("--partners", type=int, default=20000)
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--logins", type=int, default=20)
-    parser.add_argument(
-        "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-    )
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         app, seller = build(f"sqlite:///{Path(folder) / 'auth.sqlite'}", args.partners)
         report("SQLite", page_times(app, seller, args.repeat))
         login_throughput(app, args.logins)
         app.extensions["tessera.db"].dispose()
-    name = f"tessera_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # no server: say why and stop
-        print(f"PostgreSQL: skipped ({type(error).__name__})")
-        return
-    try:
-        url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
-        app, seller = build(url, args.partners)
-        report("PostgreSQL", page_times(app, seller, args.repeat))
-        app.extensions["tessera.db"].dispose()
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database(args.postgres) as url:
+        if url is not None:
+            app, seller = build(url, args.partners)
+            report("PostgreSQL", page_times(app, seller, args.repeat))
+            app.extensions["tessera.db"].dispose()
 
 
 if __name__ == "__main__":

@@ -8,15 +8,12 @@ production and their dependencies on SQLite here in about 18 s.
 from __future__ import annotations
 
 import argparse
-import resource
 import statistics
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from common import DEFAULT_POSTGRES, postgres_database, print_peak_memory
 
 from core.app import create_app
 from core.registry import get_registry
@@ -49,25 +46,9 @@ def time_install_all(url: str) -> tuple[float, float, list[str]]:
     return core_seconds, addons_seconds, done
 
 
-def postgres_database(server_url: str) -> tuple[str, callable]:
-    name = f"tessera_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-    )
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
     parser.add_argument("--repeat", type=int, default=6)
     args = parser.parse_args()
 
@@ -84,21 +65,14 @@ def main() -> None:
             f"SQLite: core {core_s:.2f} s + addons {addons_s:.2f} s "
             f"= {core_s + addons_s:.2f} s for {len(done)} addons ({', '.join(done)})"
         )
-    try:
-        url, drop = postgres_database(args.postgres)
-    except Exception as error:  # no server: print why and go on
-        print(f"PostgreSQL: skipped ({type(error).__name__}: {error})")
-    else:
-        try:
+    with postgres_database(args.postgres) as url:
+        if url is not None:
             core_s, addons_s, done = time_install_all(url)
             print(
                 f"PostgreSQL: core {core_s:.2f} s + addons {addons_s:.2f} s "
                 f"= {core_s + addons_s:.2f} s for {len(done)} addons"
             )
-        finally:
-            drop()
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory (max RSS): {peak_mib:.0f} MiB")
+    print_peak_memory()
 
 
 if __name__ == "__main__":

@@ -18,17 +18,15 @@ from __future__ import annotations
 
 import argparse
 import random
-import resource
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, insert, select, text
-from sqlalchemy.engine import make_url
+from common import DEFAULT_POSTGRES, postgres_database, print_peak_memory
+from sqlalchemy import event, insert, select, text
 
 from addons.partners import services as partners
 from addons.products import services as products
@@ -48,7 +46,6 @@ from core.setup import initialise_database
 PASSWORD = "benchmark-password-2026"  # noqa: S105 - throwaway databases
 SECRET = "benchmark-secret-key-not-for-production"  # noqa: S105 - throwaway databases
 KEYS = "bench:dGVzc2VyYS1iZW5jaG1hcmstdGhyb3dhd2F5LWtleSE="  # throwaway databases
-DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 CUSTOMERS = 500
 PRODUCTS = 500
 BATCH = 5_000
@@ -264,20 +261,6 @@ def run(url: str, orders: int, lines: int, prefill: int) -> None:
     database.dispose()
 
 
-def postgres_database(server_url: str) -> tuple[str, Callable[[], None]]:
-    name = f"tessera_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--orders", type=int, default=500)
@@ -292,18 +275,11 @@ def main() -> None:
         print("SQLite:")
         run(f"sqlite:///{Path(folder) / 'bench.sqlite'}", args.orders, args.lines, args.prefill)
     if not args.no_postgres:
-        try:
-            url, drop = postgres_database(args.postgres)
-        except Exception as error:  # no server: say why and go on
-            print(f"PostgreSQL: skipped ({type(error).__name__}: {error})")
-        else:
-            try:
+        with postgres_database(args.postgres) as url:
+            if url is not None:
                 print("PostgreSQL:")
                 run(url, args.orders, args.lines, args.prefill)
-            finally:
-                drop()
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory (max RSS): {peak_mib:.0f} MiB")
+    print_peak_memory()
 
 
 if __name__ == "__main__":

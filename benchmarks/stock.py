@@ -19,17 +19,15 @@ from __future__ import annotations
 
 import argparse
 import random
-import resource
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, insert, select, text, update
-from sqlalchemy.engine import make_url
+from common import DEFAULT_POSTGRES, postgres_database, print_peak_memory
+from sqlalchemy import event, func, insert, select, text, update
 
 from addons.inventory import counts, ledger, queries, services
 from addons.inventory.models import Move, Quant, StockState
@@ -42,7 +40,6 @@ from core.setup import initialise_database
 PASSWORD = "benchmark-password-2026"  # noqa: S105 - throwaway databases
 SECRET = "benchmark-secret-key-not-for-production"  # noqa: S105 - throwaway databases
 KEYS = "bench:dGVzc2VyYS1iZW5jaG1hcmstdGhyb3dhd2F5LWtleSE="  # throwaway databases
-DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 QUERY_RUNS = 30
 
 
@@ -304,20 +301,6 @@ def run(url: str, product_count: int, moves: int, lines: int) -> None:
     database.dispose()
 
 
-def postgres_database(server_url: str) -> tuple[str, Callable[[], None]]:
-    name = f"tessera_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--products", type=int, default=1000)
@@ -332,18 +315,11 @@ def main() -> None:
         print("SQLite:")
         run(f"sqlite:///{Path(folder) / 'bench.sqlite'}", args.products, args.moves, args.lines)
     if not args.no_postgres:
-        try:
-            url, drop = postgres_database(args.postgres)
-        except Exception as error:  # no server: say why and go on
-            print(f"PostgreSQL: skipped ({type(error).__name__}: {error})")
-        else:
-            try:
+        with postgres_database(args.postgres) as url:
+            if url is not None:
                 print("PostgreSQL:")
                 run(url, args.products, args.moves, args.lines)
-            finally:
-                drop()
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory (max RSS): {peak_mib:.0f} MiB")
+    print_peak_memory()
 
 
 if __name__ == "__main__":

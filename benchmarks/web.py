@@ -31,8 +31,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
+from common import DEFAULT_POSTGRES, postgres_database
 from sqlalchemy import Select, create_engine, event, func, insert, or_, select, text
-from sqlalchemy.engine import make_url
 
 from core.app import create_app
 from core.db import utcnow
@@ -43,7 +43,6 @@ from core.setup import initialise_database
 PASSWORD = "benchmark-password-2026"  # noqa: S105 - throwaway databases
 SECRET = "benchmark-secret-key-not-for-production"  # noqa: S105 - throwaway databases
 KEYS = "bench:dGVzc2VyYS1iZW5jaG1hcmstdGhyb3dhd2F5LWtleSE="  # throwaway databases
-DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 CITIES = ("上海", "北京", "广州", "深圳", "杭州", "成都", "武汉", "南京", "重庆", "西安")
 TRADES = ("贸易", "电子", "物流", "食品", "机械")
 PAGE_SIZE = 80
@@ -373,29 +372,6 @@ def run_floor(engine, case: Scenario) -> None:
 # --------------------------------------------------------------------------- main
 
 
-def postgres_database(server_url: str):
-    """A new database on the server and a function that drops it, or None if unreachable."""
-    admin = create_engine(
-        server_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
-    )
-    name = f"tessera_bench_{uuid.uuid4().hex[:8]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # no server: say so and go on without it
-        print(f"\nPostgreSQL: skipped ({type(error).__name__}: not reachable)")
-        admin.dispose()
-        return None
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    return url, drop
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--partners", type=int, default=100_000)
@@ -419,14 +395,9 @@ def main() -> None:
         run_engine("SQLite", url, folder, args.partners, args.requests)
         if args.no_postgres:
             return
-        database = postgres_database(args.postgres)
-        if database is None:
-            return
-        url, drop = database
-        try:
-            run_engine("PostgreSQL", url, folder, args.partners, args.requests)
-        finally:
-            drop()
+        with postgres_database(args.postgres) as url:
+            if url is not None:
+                run_engine("PostgreSQL", url, folder, args.partners, args.requests)
 
 
 if __name__ == "__main__":

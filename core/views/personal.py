@@ -201,12 +201,11 @@ def store_filter(view: ModelView, kind: str, name: str, shared: bool, params: di
 def save_filter(addon: str, slug: str):
     view = find_view(addon, slug)
     current_access().require(f"{view.model.__resource__}.read")
-    kind = request.form.get("kind", "list")
-    params = kept_params(request.form) if kind == "list" else _report_params(request.form)
+    params = kept_params(request.form)
     session = db.session()
     try:
         saved = store_filter(
-            view, kind, request.form.get("name", ""), request.form.get("shared") == "1", params
+            view, "list", request.form.get("name", ""), request.form.get("shared") == "1", params
         )
         session.commit()
     except BusinessError as error:
@@ -215,15 +214,6 @@ def save_filter(addon: str, slug: str):
         return redirect(view_url(view.name))
     flash(str(MSG_FILTER_SAVED) % {"name": saved.name}, "success")
     return redirect(filter_url(view, saved))
-
-
-def _report_params(form) -> dict[str, Any]:
-    """A pivot's or graph's parameters: the list's own plus their layout keys."""
-    params = kept_params(form)
-    for key in ("rows", "cols", "measure", "type", "x", "series"):
-        if form.get(key):
-            params[key] = form.get(key)[:PARAM_LENGTH]
-    return params
 
 
 @blueprint.post("/<addon>/<slug>/filters/<int:filter_id>/delete")
