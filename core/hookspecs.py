@@ -240,9 +240,9 @@ class ModelView:
 class MenuItem:
     """One entry of the menu tree. Top-level entries (no ``parent``) are apps.
 
-    ``endpoint`` is a Flask endpoint, or ``view`` the name of a generic ModelView;
-    ``permission`` hides the entry from users who lack it; entries with no reachable
-    child and no target are hidden too.
+    ``endpoint`` is a Flask endpoint, ``view`` the name of a generic ModelView, or
+    ``dashboard`` the name of a :class:`Dashboard`; ``permission`` hides the entry from
+    users who lack it; entries with no reachable child and no target are hidden too.
     """
 
     id: str
@@ -253,6 +253,109 @@ class MenuItem:
     sequence: int = 100
     permission: str | None = None
     icon: str | None = None
+    dashboard: str | None = None
+
+
+# --------------------------------------------------------------------------- form panels
+
+
+@dataclass(frozen=True)
+class PanelFigure:
+    """One key figure of a form panel (``Balance: ¥1,200.00``), optionally a link."""
+
+    label: Any
+    value: Any
+    url: str | None = None
+    tone: str | None = None  # "success", "warning" or "danger": how the figure is coloured
+
+
+@dataclass(frozen=True)
+class PanelTable:
+    """A small table of a form panel (the customer's latest orders): ``rows`` of values
+    under ``columns``; ``links[n]`` opens row n; ``more_url`` the whole list."""
+
+    label: Any
+    columns: tuple[Any, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    links: tuple[str | None, ...] = ()
+    more_url: str | None = None
+    empty: Any = None  # what to say when there is no row
+
+
+@dataclass(frozen=True)
+class PanelContent:
+    figures: tuple[PanelFigure, ...] = ()
+    tables: tuple[PanelTable, ...] = ()
+
+
+@dataclass(frozen=True)
+class FormPanel:
+    """A panel an addon adds under the form of a record of another view (sales puts the
+    customer's transaction record under the partner form).
+
+    ``view`` names the ModelView whose form gets the panel. ``build(session, access,
+    record)`` returns its :class:`PanelContent` (or None: no panel for this record); it
+    reads through ``access`` like every other path to data. Users lacking
+    ``permission`` do not get the panel. Core renders it: addons need no template.
+    """
+
+    name: str
+    view: str
+    label: Any
+    build: Callable[[Session, Any, Any], PanelContent | None]
+    permission: str | None = None
+    sequence: int = 100
+
+
+# --------------------------------------------------------------------------- dashboards
+
+
+@dataclass(frozen=True)
+class DashboardFigure:
+    """A key figure of a dashboard: ``measure`` (``count`` or a measure of the view)
+    summed over the records of generic list ``view`` narrowed by ``params`` (list URL
+    parameters such as ``{"f": "orders"}``), and within the dashboard's period on
+    ``date_field``. Clicking it opens that list."""
+
+    label: Any
+    view: str
+    measure: str = "count"
+    params: tuple[tuple[str, str], ...] = ()
+    date_field: str | None = None
+    tone: str | None = None
+
+
+@dataclass(frozen=True)
+class DashboardChart:
+    """A chart of a dashboard, drawn from the records of generic list ``view`` like its
+    graph: grouped by ``x`` (``channel``, ``order_date:month``), ``measure`` summed, the
+    list narrowed by ``params`` and the period on ``date_field``. ``top`` keeps the N
+    largest groups (the rest summed as "Others"); ``pareto`` adds the cumulative share
+    of the whole as a line (contribution analysis). Every bar opens its records."""
+
+    label: Any
+    view: str
+    x: str
+    measure: str = "count"
+    chart: str = "bar"  # bar, line or pie
+    params: tuple[tuple[str, str], ...] = ()
+    date_field: str | None = None
+    top: int | None = None
+    pareto: bool = False
+    wide: bool = False  # the whole width of the page instead of half
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """A page of key figures and charts an addon declares (``sales.overview``), served at
+    ``/dashboards/<name>`` with a period picker. Widgets on views the user may not read
+    are left out; every figure honours record rules, so each user sees their own."""
+
+    name: str
+    label: Any
+    widgets: tuple[DashboardFigure | DashboardChart, ...]
+    permission: str | None = None
+    default_period: str = "year"  # month, quarter, year or all
 
 
 @dataclass(frozen=True)
@@ -356,6 +459,16 @@ def core_register_views() -> list[ModelView]:
 @hookspec
 def core_register_menus() -> list[MenuItem]:
     """Return this addon's menu entries; core builds and filters the tree."""
+
+
+@hookspec
+def core_register_form_panels() -> list[FormPanel]:
+    """Return panels this addon adds under other views' forms (see :class:`FormPanel`)."""
+
+
+@hookspec
+def core_register_dashboards() -> list[Dashboard]:
+    """Return this addon's dashboards; a MenuItem with ``dashboard=`` opens one."""
 
 
 @hookspec

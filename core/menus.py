@@ -15,7 +15,7 @@ class MenuNode:
 
     @property
     def url(self) -> str | None:
-        """Where the entry leads: its endpoint, or the list of its generic view."""
+        """Where the entry leads: its endpoint, the list of its generic view, or a dashboard."""
         from flask import url_for
 
         if self.item.endpoint:
@@ -24,11 +24,14 @@ class MenuNode:
             from core.views.screens import view_url
 
             return view_url(self.item.view)
+        if self.item.dashboard:
+            return url_for("core.views.dashboard", name=self.item.dashboard)
         return None
 
     @property
     def reachable(self) -> bool:
-        return bool(self.item.endpoint or self.item.view) or any(c.reachable for c in self.children)
+        target = self.item.endpoint or self.item.view or self.item.dashboard
+        return bool(target) or any(c.reachable for c in self.children)
 
 
 def menu_tree(permissions: set[str] | None) -> list[MenuNode]:

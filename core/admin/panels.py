@@ -18,8 +18,9 @@ from core import db
 from core.admin.history import record_history
 from core.admin.roles import sorted_roles
 from core.admin.users import companies_of, roles_of
-from core.hookspecs import ModelView, Role
+from core.hookspecs import ModelView, PanelContent, Role
 from core.models import Company
+from core.registry import get_registry
 from core.security.access import current_access, load_book
 from core.views.display import record_name
 
@@ -53,13 +54,40 @@ class UserAccess:
 
 
 def form_panels(view: ModelView, record: Any, place: str) -> list[Panel]:
-    """The panels of ``view``'s form for ``record`` (None: a new one) at ``place``."""
+    """The panels of ``view``'s form for ``record`` (None: a new one) at ``place``:
+    core's own, then those addons declare with ``core_register_form_panels``, then
+    the record's history."""
     panels = []
     special = VIEW_PANELS.get(view.name)
     if special is not None:
         panels += special(view, record, place)
     if place == AFTER and record is not None:
+        panels += addon_panels(view, record)
         panels.append(Panel("core/admin/_history.html", record_history(view, record)))
+    return panels
+
+
+@dataclass(frozen=True)
+class BuiltPanel:
+    name: str
+    label: Any
+    content: PanelContent
+
+
+def addon_panels(view: ModelView, record: Any) -> list[Panel]:
+    """The addons' panels for ``record`` that the current user may see, built now."""
+    access = current_access()
+    declared = [
+        p
+        for p in get_registry().collect("core_register_form_panels")
+        if p.view == view.name and (p.permission is None or access.can(p.permission))
+    ]
+    panels = []
+    for declared_panel in sorted(declared, key=lambda p: (p.sequence, p.name)):
+        content = declared_panel.build(db.session(), access, record)
+        if content is not None:
+            built = BuiltPanel(declared_panel.name, declared_panel.label, content)
+            panels.append(Panel("core/views/_panel.html", built))
     return panels
 
 

@@ -304,6 +304,7 @@ def _reference_choices(column) -> list[tuple[int, str]] | None:
 def init_app(app) -> None:
     from core.views import (  # noqa: F401  (their routes join the blueprint)
         analysis,
+        dashboards,
         lookup,
         personal,
         records,

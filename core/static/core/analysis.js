@@ -76,6 +76,28 @@
     };
   }
 
+  /* A dashboard's contribution (Pareto) chart: the cumulative share of the whole as a
+   * line on a second axis from 0 to 100 %. */
+  function addShare(option, data) {
+    var share = data.share;
+    option.series.push({ name: share.name, type: "line", yAxisIndex: 1, data: share.data, smooth: false });
+    option.yAxis = [option.yAxis, { type: "value", min: 0, max: 100, name: "%", splitLine: { show: false } }];
+    option.legend.show = true;
+    option.grid.bottom = 56;
+    var text = option.tooltip.formatter;
+    option.tooltip.formatter = function (points) {
+      var lines = [points.length ? points[0].name : ""];
+      points.forEach(function (point) {
+        var series = point.seriesIndex < data.series.length ? data.series[point.seriesIndex] : share;
+        var value = series.text[point.dataIndex];
+        if (value !== null && value !== undefined) {
+          lines.push(point.seriesName + ": " + value + (series === share ? " %" : ""));
+        }
+      });
+      return lines.length > 1 ? lines.join("\n") : text(points);
+    };
+  }
+
   function draw(element) {
     if (!window.echarts || element.dataset.drawn) {
       return;
@@ -84,10 +106,13 @@
     var data = JSON.parse(element.dataset.chart);
     var chart = window.echarts.init(element, null, { locale: data.locale });
     var option = data.type === "pie" ? pieOption(data) : axisOption(data);
+    if (data.share && data.type !== "pie") {
+      addShare(option, data);
+    }
     option.toolbox = { feature: { saveAsImage: { name: "chart" } } };
     chart.setOption(option);
     chart.on("click", function (point) {
-      var series = data.series[data.type === "pie" ? 0 : point.seriesIndex];
+      var series = data.series[data.type === "pie" ? 0 : point.seriesIndex] || data.share;
       var url = series && series.links[point.dataIndex];
       if (url) {
         window.location.assign(url);

@@ -1,9 +1,16 @@
 """delta's permissions, roles, rules, screens and menus."""
 
 from core.hookspecs import (
+    Dashboard,
+    DashboardChart,
+    DashboardFigure,
+    FormPanel,
     LineGrid,
     MenuItem,
     ModelView,
+    PanelContent,
+    PanelFigure,
+    PanelTable,
     Permission,
     RecordRule,
     Role,
@@ -134,4 +141,48 @@ def core_register_menus():
     return [
         MenuItem("delta", "Delta", icon="list-check"),
         MenuItem("delta.tasks", "Tasks", parent="delta", view="delta.task"),
+        MenuItem("delta.overview", "Overview", parent="delta", dashboard="delta.overview"),
+    ]
+
+
+@hookimpl
+def core_register_dashboards():
+    return [
+        Dashboard(
+            "delta.overview",
+            "Delta overview",
+            widgets=(
+                DashboardFigure("Tasks", "delta.task", date_field="due_date"),
+                DashboardFigure("Urgent amount", "delta.task", "amount", params=(("f", "urgent"),)),
+                DashboardChart("By state", "delta.task", "state", date_field="due_date"),
+                DashboardChart("Top owners", "delta.task", "owner", "amount", top=1, pareto=True),
+                DashboardChart("By month", "delta.task", "due_date:month", "hours", "line"),
+            ),
+        )
+    ]
+
+
+def _task_panel(session, access, task):
+    """The task's lines in a panel (tests of core_register_form_panels)."""
+    if not task.lines:
+        return None
+    rows = tuple((line.text, line.quantity) for line in task.lines)
+    total = sum((line.quantity for line in task.lines), 0)
+    return PanelContent(
+        figures=(PanelFigure("Line count", len(rows)), PanelFigure("Total quantity", total)),
+        tables=(PanelTable("Lines of the task", ("Text", "Quantity"), rows),),
+    )
+
+
+@hookimpl
+def core_register_form_panels():
+    return [
+        FormPanel("delta.lines", "delta.task", "Task lines", _task_panel),
+        FormPanel(
+            "delta.secret",
+            "delta.task",
+            "Managers only",
+            lambda session, access, task: PanelContent(figures=(PanelFigure("Secret", 42),)),
+            permission="delta.task.delete",
+        ),
     ]
