@@ -283,9 +283,24 @@ class PanelTable:
 
 
 @dataclass(frozen=True)
+class PanelChart:
+    """A chart of a form panel (a plan's targets against what was achieved): one value
+    per category in each of ``series`` (``(name, values)`` pairs, Decimals or ints);
+    ``links[n]`` opens the records behind category n. Drawn like a list's graph."""
+
+    label: Any
+    categories: tuple[Any, ...]
+    series: tuple[tuple[Any, tuple[Any, ...]], ...]
+    kind: str = "bar"  # bar or line
+    measure: Any = ""
+    links: tuple[str | None, ...] = ()
+
+
+@dataclass(frozen=True)
 class PanelContent:
     figures: tuple[PanelFigure, ...] = ()
     tables: tuple[PanelTable, ...] = ()
+    charts: tuple[PanelChart, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,8 @@ def test_form_panels_from_addons_honour_their_permission(delta_app):
     html = page(carol, f"/delta/task/{ids['t1']}")
     assert "Task lines" in html and "Lines of the task" in html and "t1 line" in html
     assert "Managers only" in html
+    (chart,) = charts(html)
+    assert chart["categories"] == ["t1 line"] and chart["series"][0]["text"] == ["2.0000"]
     alice = page(client_for(app, "alice"), f"/delta/task/{ids['t1']}")
     assert "Task lines" in alice and "Managers only" not in alice
     # No panel on a new record's form.

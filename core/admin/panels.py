@@ -10,15 +10,17 @@ partial templates under ``core/admin/``, each given its ``panel.data``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from flask import url_for
+from flask_babel import get_locale
 
 from core import db
 from core.admin.history import record_history
 from core.admin.roles import sorted_roles
 from core.admin.users import companies_of, roles_of
-from core.hookspecs import ModelView, PanelContent, Role
+from core.hookspecs import ModelView, PanelChart, PanelContent, Role
 from core.models import Company
 from core.registry import get_registry
 from core.security.access import current_access, load_book
@@ -72,6 +74,34 @@ class BuiltPanel:
     name: str
     label: Any
     content: PanelContent
+
+    @property
+    def charts(self) -> list[tuple[str, dict[str, Any]]]:
+        """Each chart's title and its data as ``analysis.js`` draws it."""
+        return [(str(chart.label), chart_data(chart)) for chart in self.content.charts]
+
+
+def chart_data(chart: PanelChart) -> dict[str, Any]:
+    from core.views.analysis import chart_series
+
+    count = len(chart.categories)
+    links = [chart.links[n] if n < len(chart.links) else None for n in range(count)]
+    scales = [
+        -value.as_tuple().exponent
+        for _name, values in chart.series
+        for value in values
+        if isinstance(value, Decimal)
+    ]
+    return {
+        "type": chart.kind if chart.kind in ("bar", "line") else "bar",
+        "locale": "ZH" if str(get_locale()).startswith("zh") else "EN",
+        "language": str(get_locale()).replace("_", "-"),
+        "measure": str(chart.measure),
+        "x": "",
+        "categories": [str(c) for c in chart.categories],
+        "series": [chart_series(str(name), list(values), links) for name, values in chart.series],
+        "decimals": max(scales, default=0),
+    }
 
 
 def addon_panels(view: ModelView, record: Any) -> list[Panel]:

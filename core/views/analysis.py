@@ -502,9 +502,9 @@ def build_graph(
                 values[x_position[row.keys[0].value]] = row.value(measure)
         if chart == "line":  # no record in a period: the line passes through zero
             values = [grouping.zero(view, measure) if v is None else v for v in values]
-        data.append(_series(key.label if key else label, values, links))
+        data.append(chart_series(key.label if key else label, values, links))
     if not x_by:
-        data = [_series(label, [result.total(measure)], [list_link(view, base)])]
+        data = [chart_series(label, [result.total(measure)], [list_link(view, base)])]
     return {
         "type": chart,
         "locale": "ZH" if str(get_locale()).startswith("zh") else "EN",
@@ -520,7 +520,7 @@ def build_graph(
     }
 
 
-def _series(name: str, values: list[Any], links: list[str]) -> dict[str, Any]:
+def chart_series(name: str, values: list[Any], links: list[str]) -> dict[str, Any]:
     """One series for the chart: numbers to draw (floats are fine for a drawing), the exact
     figures as the reader writes them (tooltips and the table), and the list URLs."""
     return {

@@ -26,7 +26,7 @@ from core.i18n import lazy_gettext as _l
 from core.registry import get_registry
 from core.security.access import Access, current_access
 from core.views import grouping
-from core.views.analysis import list_link, narrowing
+from core.views.analysis import chart_series, list_link, narrowing
 from core.views.grouping import COUNT, number
 from core.views.query import ListRequest, measure_names, period_bounds
 from core.views.screens import blueprint, registered_views
@@ -134,7 +134,7 @@ def build_chart(session, view: ModelView, access: Access, widget: DashboardChart
         values.append(sum((row.value(measure) for row in rest), grouping.zero(view, measure)))
         links.append(list_link(view, params))
     label = grouping.measure_label(view, measure)
-    series = [_series(label, values, links)]
+    series = [chart_series(label, values, links)]
     share = None
     total = result.total(measure)
     if widget.pareto and total:
@@ -142,7 +142,7 @@ def build_chart(session, view: ModelView, access: Access, widget: DashboardChart
         for value in values:
             running += value
             points.append((Decimal(running) * 100 / Decimal(total)).quantize(Decimal("0.1")))
-        share = _series(str(LABEL_SHARE), points, links)
+        share = chart_series(str(LABEL_SHARE), points, links)
     chart = widget.chart if widget.chart in CHART_TYPES else "bar"
     return {
         "type": chart,
@@ -162,15 +162,6 @@ def build_chart(session, view: ModelView, access: Access, widget: DashboardChart
 
 def _decimals(zero: Any) -> int:
     return -zero.as_tuple().exponent if isinstance(zero, Decimal) else 0
-
-
-def _series(name: str, values: list[Any], links: list[str]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "data": [v if isinstance(v, int) else float(v) for v in values],
-        "text": [number(v) for v in values],
-        "links": links,
-    }
 
 
 @blueprint.get("/dashboards/<name>")

@@ -8,6 +8,7 @@ from core.hookspecs import (
     LineGrid,
     MenuItem,
     ModelView,
+    PanelChart,
     PanelContent,
     PanelFigure,
     PanelTable,
@@ -171,6 +172,14 @@ def _task_panel(session, access, task):
     return PanelContent(
         figures=(PanelFigure("Line count", len(rows)), PanelFigure("Total quantity", total)),
         tables=(PanelTable("Lines of the task", ("Text", "Quantity"), rows),),
+        charts=(
+            PanelChart(
+                "Quantity by line",
+                tuple(line.text for line in task.lines),
+                (("Quantity", tuple(line.quantity for line in task.lines)),),
+                measure="Quantity",
+            ),
+        ),
     )
 
 
