@@ -1,17 +1,20 @@
 """Order flow through the sales service layer: orders per second, SQL per order, memory.
 
 Run: `python benchmarks/order_flow.py [--orders 500] [--lines 5] [--prefill 0]
-[--postgres URL | --no-postgres]`. Loads 500 customers and 500 products, then for each
-order, each step its own transaction as a user's click would be: create the quotation
-with ``--lines`` lines and confirm it (with its credit check), record its delivery (what
-inventory reports through ``sales_record_delivery``), and register the customer's payment.
+[--no-inventory] [--postgres URL | --no-postgres]`. Loads 500 customers and 500 products
+(with inventory: received into stock), then for each order, each step its own transaction
+as a user's click would be: create the quotation with ``--lines`` lines and confirm it
+(with its credit check; with inventory installed, which it is unless ``--no-inventory``,
+confirming also creates the delivery and reserves its stock), validate the delivery (the
+ledger posts the moves and inventory reports them to sales), and register the customer's
+payment. Without inventory, the delivery step is the report inventory would make
+(``sales_record_delivery``).
 ``--prefill N`` first bulk-loads N confirmed orders (one line each), to see whether the
 figures hold when the tables are large. Prints figures; asserts nothing.
 
 The peer, Tryton 8.2, measured on this workload (500 orders × 5 lines, SQLite, in-process):
 create + quote + confirm 3.5 orders/s, shipping to done 3.6 orders/s, order to delivery
-1.8 orders/s end to end, 230 MB. Without inventory installed, "delivery" here is the report
-inventory would make; stock moves and reservations are not part of these figures.
+1.8 orders/s end to end, 230 MB.
 """
 
 from __future__ import annotations
@@ -70,13 +73,14 @@ class Counter:
     phases: list[Phase] = field(default_factory=list)
 
 
-def setup(url: str, prefill: int) -> tuple:
+def setup(url: str, prefill: int, inventory: bool) -> tuple:
     app = create_app(
         {"DATABASE_URL": url, "SECRET_KEY": SECRET, "ENCRYPTION_KEYS": KEYS, "BROKER_URL": None}
     )
     with app.app_context():
         initialise_database(app, login="admin", password=PASSWORD, name="Admin", company="Bench")
-        get_registry(app).lifecycle.install(["partners", "products", "sales"])
+        addons = ["partners", "products", "sales"] + (["inventory"] if inventory else [])
+        get_registry(app).lifecycle.install(addons)
     database = app.extensions["tessera.db"]
     rng = random.Random(2026)  # noqa: S311 - test data only  # nosec B311
 
@@ -105,9 +109,11 @@ def setup(url: str, prefill: int) -> tuple:
     with app.app_context():
         start = time.perf_counter()
         customers, items = database.atomic(load)
+        if inventory:
+            database.atomic(lambda session: receive_stock(session, items))
         print(
             f"  loaded {CUSTOMERS} customers and {PRODUCTS} products in "
-            f"{time.perf_counter() - start:.1f} s"
+            f"{time.perf_counter() - start:.1f} s" + (", received into stock" if inventory else "")
         )
         if prefill:
             start = time.perf_counter()
@@ -116,6 +122,22 @@ def setup(url: str, prefill: int) -> tuple:
                 f"  bulk-loaded {prefill:,} confirmed orders in {time.perf_counter() - start:.1f} s"
             )
     return app, customers, items, rng
+
+
+def receive_stock(session, items: list[int]) -> None:
+    """One receipt of plenty of every product into the default warehouse."""
+    from addons.inventory import services as inventory
+
+    warehouse = inventory.default_warehouse(session, 1)
+    receipt = inventory.create_receipt(
+        session,
+        {
+            "warehouse_id": warehouse.id,
+            "moves": [{"product_id": item, "quantity": "1000000"} for item in items],
+        },
+    )
+    inventory.confirm_picking(session, receipt)
+    inventory.validate_picking(session, receipt)
 
 
 def bulk_orders(database, count: int, customers: list[int], items: list[int], rng) -> None:
@@ -177,8 +199,8 @@ def bulk_orders(database, count: int, customers: list[int], items: list[int], rn
             session.commit()
 
 
-def run(url: str, orders: int, lines: int, prefill: int) -> None:
-    app, customers, items, rng = setup(url, prefill)
+def run(url: str, orders: int, lines: int, prefill: int, inventory: bool) -> None:
+    app, customers, items, rng = setup(url, prefill, inventory)
     database = app.extensions["tessera.db"]
     counter = Counter()
 
@@ -217,6 +239,20 @@ def run(url: str, orders: int, lines: int, prefill: int) -> None:
         database.atomic(lambda s: services.confirm_order(s, s.get(SalesOrder, order_id)))
         return order_id
 
+    def validate_delivery(order_id: int) -> None:
+        from addons.inventory import services as stock
+        from addons.inventory.models import Picking
+
+        def click(session):
+            picking = session.scalar(
+                select(Picking).where(
+                    Picking.origin_model == "sales.order", Picking.origin_id == order_id
+                )
+            )
+            stock.validate_picking(session, picking)
+
+        database.atomic(click)
+
     def deliver(order_id: int) -> None:
         def click(session):
             order = session.get(SalesOrder, order_id)
@@ -242,8 +278,12 @@ def run(url: str, orders: int, lines: int, prefill: int) -> None:
         database.atomic(click)
 
     with app.app_context():
-        made = timed("create + confirm", create_and_confirm, list(range(orders)))
-        timed("delivery reported", deliver, made)
+        if inventory:
+            made = timed("create+confirm+reserve", create_and_confirm, list(range(orders)))
+            timed("delivery validated", validate_delivery, made)
+        else:
+            made = timed("create + confirm", create_and_confirm, list(range(orders)))
+            timed("delivery reported", deliver, made)
         timed("payment registered", pay, made)
         done = database.new_session().scalar(
             select(text("count(*)"))
@@ -268,17 +308,23 @@ def main() -> None:
     parser.add_argument("--prefill", type=int, default=0)
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-inventory", action="store_true")
     args = parser.parse_args()
+    inventory = not args.no_inventory
 
-    print(f"{args.orders} orders of {args.lines} lines, {args.prefill:,} orders there before")
+    print(
+        f"{args.orders} orders of {args.lines} lines, {args.prefill:,} orders there before, "
+        + ("inventory installed" if inventory else "without inventory")
+    )
     with tempfile.TemporaryDirectory() as folder:
         print("SQLite:")
-        run(f"sqlite:///{Path(folder) / 'bench.sqlite'}", args.orders, args.lines, args.prefill)
+        path = Path(folder) / "bench.sqlite"
+        run(f"sqlite:///{path}", args.orders, args.lines, args.prefill, inventory)
     if not args.no_postgres:
         with postgres_database(args.postgres) as url:
             if url is not None:
                 print("PostgreSQL:")
-                run(url, args.orders, args.lines, args.prefill)
+                run(url, args.orders, args.lines, args.prefill, inventory)
     print_peak_memory()
 
 
