@@ -120,6 +120,16 @@ def test_an_action_needs_its_permission(delta_app):
     assert task_state(app, ids["t1"]) == "draft"
 
 
+def test_an_action_that_makes_a_record_answers_with_it(delta_app):
+    app, ids = delta_app
+    client, auth = tokens(app, "alice")
+    made = client.post(f"/api/v1/delta/tasks/{ids['t1']}/copy", headers=auth["alice"])
+    assert made.status_code == 201, made.get_data(as_text=True)
+    body = made.get_json()
+    assert body["name"] == "Task t1 (copy)" and body["id"] != ids["t1"]
+    assert made.headers["Location"].endswith(f"/api/v1/delta/tasks/{body['id']}")
+
+
 # --------------------------------------------------------------------------- sub-resources
 
 
@@ -519,7 +529,7 @@ def test_openapi_describes_delete_actions_xml_and_headers(delta_app):
     assert "204" in task["delete"]["responses"] and "412" in task["delete"]["responses"]
     assert [p["name"] for p in task["delete"]["parameters"]] == ["If-Match"]
     actions = {path.rsplit("/", 1)[1] for path in spec["paths"] if "{id}/" in path}
-    assert actions == {"start", "finish", "cancel"}
+    assert actions == {"start", "finish", "cancel", "copy"}
     cancel = spec["paths"]["/api/v1/delta/tasks/{id}/cancel"]["post"]
     assert {"200", "409", "412", "422"} <= set(cancel["responses"])
     assert {p["name"] for p in cancel["parameters"]} == {"If-Match", "Idempotency-Key"}

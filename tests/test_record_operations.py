@@ -71,6 +71,26 @@ def test_an_action_runs_in_one_transaction_and_is_audited(delta_app):
         assert entry is not None and entry.changes["state"] == ["draft", "open"]
 
 
+def test_an_action_that_makes_a_record_opens_it(delta_app):
+    from delta.models import DeltaTask
+
+    app, ids = delta_app
+    alice = client_for(app, "alice")
+    response = post(alice, f"/delta/task/{ids['t1']}/action/copy", next="/delta/task/")
+    with app.app_context():
+        copy = db.session().scalar(select(DeltaTask).where(DeltaTask.name == "Task t1 (copy)"))
+    assert response.status_code == 302 and response.location.endswith(f"/delta/task/{copy.id}")
+    # A record the user no longer reaches cannot be copied.
+    with app.app_context():
+        session = db.session()
+        session.get(DeltaTask, ids["t2"]).owner_id = ids["bob"]
+        session.commit()
+    assert post(alice, f"/delta/task/{ids['t2']}/action/copy").status_code == 404
+    with app.app_context():
+        names = db.session().scalars(select(DeltaTask.name)).all()
+    assert "Task t2 (copy)" not in names
+
+
 def test_an_action_that_does_not_apply_changes_nothing(delta_app):
     app, ids = delta_app
     alice = client_for(app, "alice")

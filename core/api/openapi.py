@@ -252,6 +252,12 @@ def paths_for(view: ModelView, name: str) -> dict[str, Any]:
                 "requestBody": {"required": bool(action.inputs), "content": content},
                 "responses": {
                     "200": posted,
+                    "201": {
+                        **posted,
+                        "description": _(
+                            "The action made a new record (such as a duplicate): that record."
+                        ),
+                    },
                     "409": refusal(_("The action does not apply to the record as it stands.")),
                     **stale,
                     **errors(),

@@ -41,6 +41,7 @@ from core.views.records import (
     MSG_NOT_APPLICABLE,
     action_permission,
     applies,
+    other_record,
     run_action,
 )
 
@@ -199,8 +200,15 @@ def act(target: Target) -> Response:
         message = render(MSG_NOT_APPLICABLE, action=action.label, record=record_name(record))
         raise ApiError(409, message)
     data = action_data(action, formats.read_body(optional=True))
-    run_action(session, view, access, action, record, data)
-    return idempotency.commit(session, key, _item_response(record, view, access))
+    result = run_action(session, view, access, action, record, data)
+    created = other_record(view, result, record.id)
+    if created is None:
+        return idempotency.commit(session, key, _item_response(record, view, access))
+    # The action made a record (a duplicate): answer with it, as a create does.
+    access.check(session, created, "read")
+    response = _item_response(created, view, access, 201)
+    response.headers["Location"] = url_for(".list_or_read", path=f"{view.api}/{created.id}")
+    return idempotency.commit(session, key, response)
 
 
 def action_data(action: ViewAction, body: dict[str, Any]) -> dict[str, Any]:

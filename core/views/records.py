@@ -157,14 +157,30 @@ def record_action(addon: str, slug: str, record_id: int, name: str):
     session = db.session()
     record = access.get(session, view.model, record_id, "write")
     try:
-        run_action(session, view, access, action, record, action_inputs(action, request.form))
+        result = run_action(
+            session, view, access, action, record, action_inputs(action, request.form)
+        )
+        created = other_record(view, result, record_id)
+        if created is not None:
+            access.check(session, created, "read")
         session.commit()
     except BusinessError as error:
         session.rollback()
         flash(refusal_text(error), "danger")
     else:
         flash(str(MSG_DONE) % {"action": action.label}, "success")
+        if created is not None:  # a duplicate, say: open the new record
+            return redirect(
+                url_for(".edit_record", addon=view.addon, slug=view.slug, record_id=created.id)
+            )
     return _back(view, record_id)
+
+
+def other_record(view: ModelView, result: Any, record_id: int) -> Any:
+    """The record an action made (another record of the view's model), if any."""
+    if isinstance(result, view.model) and getattr(result, "id", None) not in (None, record_id):
+        return result
+    return None
 
 
 @blueprint.post("/<addon>/<slug>/<int:record_id>/delete")

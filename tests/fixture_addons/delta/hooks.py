@@ -103,6 +103,7 @@ TASKS = ModelView(
             primary=True,
         ),
         ViewAction("finish", "Finish", services.finish, when=lambda t: t.state is TaskState.OPEN),
+        ViewAction("copy", "Copy", services.copy, permission="delta.task.create"),
         ViewAction(
             "cancel",
             "Cancel",

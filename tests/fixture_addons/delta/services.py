@@ -127,3 +127,17 @@ def move(session, task_id: int, state: str) -> DeltaTask:
         raise BusinessError.on("state", "a finished task stays finished")
     task.state = TaskState(state)
     return task
+
+
+def copy(session, task: DeltaTask, data) -> DeltaTask:
+    """A new draft task like ``task`` (the generic form then opens the copy)."""
+    duplicate = DeltaTask(
+        name=f"{task.name} (copy)",
+        priority=task.priority,
+        owner_id=task.owner_id,
+        amount=task.amount,
+        company_id=task.company_id,
+    )
+    session.add(duplicate)
+    session.flush()
+    return duplicate
