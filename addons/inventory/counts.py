@@ -307,6 +307,7 @@ def _enter_counts(session: Session, count: StockCount, rows: Any) -> None:
                 line.lot_id,
             ):
                 problems.add(None, msg.COUNT_LINES_FROZEN, name=count.name)
+            _check_tracked(session, values, problems)
             changes.append((line, values))
             continue
         _check_new_line(session, count, root, values, keys, problems)
@@ -358,11 +359,25 @@ def _check_new_line(
         lot = session.get(Lot, lot_id)
         if lot is None or lot.product_id != values["product_id"]:
             problems.add("lot_id", msg.UNKNOWN_LOT, id=lot_id)
+    if product is not None:
+        _check_tracked(session, values, problems)
     key = (values["product_id"], values["location_id"], lot_id or 0)
     if not problems and key in keys:
         name = product.display_name if product is not None else values["product_id"]
         problems.add(None, msg.COUNT_LINE_TWICE, product=name, location=location.display_name)
     keys[key] = None
+
+
+def _check_tracked(session: Session, values: dict[str, Any], problems: Refusals) -> None:
+    """A tracked product is counted per lot; a serial number is there (1) or not (0)."""
+    try:
+        services.check_tracked_place(
+            session, values["product_id"], values.get("lot_id"), values.get("counted")
+        )
+    except InventoryError as error:
+        for field, texts in error.messages.items():
+            for text in texts:
+                problems.add(field, text)
 
 
 def _held_at(

@@ -15,9 +15,11 @@ from addons.inventory.cli import inventory_group
 from addons.inventory.hookspecs import DeliveryRequest, PickingRef, StockLevel
 from addons.inventory.menus import MENUS
 from addons.inventory.messages import _l
+from addons.inventory.panels import PANELS
 from addons.inventory.views import VIEWS
 from core.hookspecs import (
     AddonEvent,
+    FormPanel,
     Job,
     MenuItem,
     ModelView,
@@ -52,6 +54,11 @@ def core_register_views() -> list[ModelView]:
 @hookimpl
 def core_register_menus() -> list[MenuItem]:
     return list(MENUS)
+
+
+@hookimpl
+def core_register_form_panels() -> list[FormPanel]:
+    return list(PANELS)
 
 
 @hookimpl

@@ -30,11 +30,14 @@ from addons.inventory import messages as msg
 from addons.inventory.models import (
     Location,
     LocationKind,
+    Lot,
     Move,
     ProductCost,
+    ProductTracking,
     Quant,
     Reservation,
     StockState,
+    Tracking,
     Warehouse,
     product_model,
 )
@@ -246,14 +249,27 @@ class ProductFacts:
     uom_id: int
     stocked: bool  # goods: counted and reserved; consumables are always available
     cost: Decimal
+    tracking: Tracking = Tracking.NONE
+
+    @property
+    def serial(self) -> bool:
+        return self.tracking is Tracking.SERIAL
 
 
 def product_facts(session: Session, product_id: int) -> ProductFacts:
+    """What posting needs to know of a product (cached for the session; changing a
+    product's tracking forgets it, see :func:`forget_products`)."""
     cache: dict[int, ProductFacts] = session.info.setdefault("inventory_products", {})
     if product_id not in cache:
-        product = session.get(product_model(), product_id)
-        if product is None:
+        product_class = product_model()
+        row = session.execute(
+            select(product_class, ProductTracking.tracking)
+            .outerjoin(ProductTracking, ProductTracking.product_id == product_class.id)
+            .where(product_class.id == product_id)
+        ).one_or_none()
+        if row is None:
             raise InventoryError.on("product_id", msg.UNKNOWN_PRODUCT, id=product_id)
+        product, tracking = row
         kind = getattr(product.type, "value", product.type)
         if kind == "service":
             raise InventoryError.on("product_id", msg.NOT_STOCKED, product=product.display_name)
@@ -264,8 +280,14 @@ def product_facts(session: Session, product_id: int) -> ProductFacts:
             product.uom_id,
             kind == "goods",
             product.cost or ZERO,
+            tracking or Tracking.NONE,
         )
     return cache[product_id]
+
+
+def forget_products(session: Session) -> None:
+    """Drop the cache after a product's tracking changed."""
+    session.info.pop("inventory_products", None)
 
 
 # --------------------------------------------------------------------------- reservations
@@ -337,6 +359,22 @@ def unreserve(session: Session, move: Move) -> Decimal:
     return released
 
 
+def hand_over_reservation(
+    session: Session, reservation: tuple[int, int, Decimal], source: Move, target: Move
+) -> None:
+    """Give one of ``source``'s reservations (a row of :func:`reservations`), whole, to
+    ``target``: a line split per serial number keeps the units it reserved."""
+    row, _quant, quantity = reservation
+    session.execute(
+        update(Reservation)
+        .where(Reservation.id == row, Reservation.move_id == source.id)
+        .values(move_id=target.id)
+        .execution_options(synchronize_session=False)
+    )
+    source.reserved_qty -= quantity
+    target.reserved_qty += quantity
+
+
 def transfer_reservations(session: Session, source: Move, target: Move, keep: Decimal) -> None:
     """Leave ``keep`` of ``source``'s reservations on it and hand the rest to ``target``
     (a line split for a backorder keeps its reserved stock)."""
@@ -388,10 +426,13 @@ def post(
     product's moving-average cost.
     """
     at = at or utcnow()
+    moves = list(moves)
+    _lock_serials(session, moves)
     done: list[Move] = []
     for move in moves:
         done.extend(_post_one(session, move, at, exact_source))
     session.flush()
+    _check_serials(session, done)
     return done
 
 
@@ -405,6 +446,8 @@ def _post_one(session: Session, move: Move, at: datetime, exact: bool) -> list[M
     if source.holds_stock:
         portions = _take(session, move, source, product, exact)
     else:
+        if destination.holds_stock:
+            _check_tracked_arrival(move, product)
         portions = [Portion(source.id, move.lot_id, move.product_qty)]
     if destination.holds_stock:
         for portion in portions:
@@ -422,6 +465,58 @@ def _post_one(session: Session, move: Move, at: datetime, exact: bool) -> list[M
         part.quantity_done = ZERO
         part.warehouse_id = part.warehouse_id or source.warehouse_id or destination.warehouse_id
     return parts
+
+
+def _check_tracked_arrival(move: Move, product: ProductFacts) -> None:
+    """Goods of a tracked product arrive with their lot; a serial number is one unit."""
+    if product.tracking is Tracking.NONE or not product.stocked:
+        return
+    if move.lot_id is None:
+        message = msg.SERIAL_REQUIRED if product.serial else msg.LOT_REQUIRED
+        raise InventoryError.on(None, message, product=product.name)
+    if product.serial and move.product_qty != 1:
+        raise InventoryError.on(None, msg.SERIAL_ONE_UNIT, product=product.name)
+
+
+def _serial_lots(session: Session, moves: Iterable[Move]) -> set[int]:
+    return {
+        move.lot_id
+        for move in moves
+        if move.lot_id is not None and product_facts(session, move.product_id).serial
+    }
+
+
+def _lock_serials(session: Session, moves: list[Move]) -> None:
+    """Lock the serial numbers about to move (in id order), so that two transactions
+    bringing one serial number into two places are checked one after the other
+    (PostgreSQL; SQLite's write transactions are serialised already)."""
+    lots = _serial_lots(session, moves)
+    if lots:
+        session.execute(
+            select(Lot.id).where(Lot.id.in_(lots)).order_by(Lot.id).with_for_update()
+        ).all()
+
+
+def _check_serials(session: Session, done: list[Move]) -> None:
+    """A serial number is on hand in one place at most, once."""
+    lots = _serial_lots(session, done)
+    if not lots:
+        return
+    rows = session.execute(
+        select(Quant.lot_id, Quant.on_hand, Location.id, Lot.name)
+        .join(Location, Location.id == Quant.location_id)
+        .join(Lot, Lot.id == Quant.lot_id)
+        .where(Quant.lot_id.in_(lots), Quant.on_hand != ZERO)
+        .order_by(Quant.lot_id, Quant.id)
+    ).all()
+    seen: dict[int, int] = {}
+    for lot_id, on_hand, location_id, name in rows:
+        if on_hand < 0:
+            continue  # taken below zero where negative stock is allowed: the ledger says so
+        if on_hand > 1 or lot_id in seen:
+            where = place(session, location_id).name
+            raise InventoryError.on(None, msg.SERIAL_IN_STOCK, serial=name, location=where)
+        seen[lot_id] = location_id
 
 
 def _check_move(move: Move, source: Place, destination: Place, product: ProductFacts) -> None:
@@ -443,7 +538,7 @@ def _take(
     need = move.product_qty
     taken: dict[tuple[int, int | None], Decimal] = {}
     held = reservations(session, move.id)
-    quants = _quant_places(session, [quant for _row, quant, _quantity in held])
+    quants = quant_places(session, [quant for _row, quant, _quantity in held])
     for _row, quant, quantity in held:
         use = min(quantity, need)
         if use > 0:
@@ -483,7 +578,8 @@ def _take(
     return [Portion(location, lot, quantity) for (location, lot), quantity in taken.items()]
 
 
-def _quant_places(session: Session, quants: list[int]) -> dict[int, tuple[int, int | None]]:
+def quant_places(session: Session, quants: list[int]) -> dict[int, tuple[int, int | None]]:
+    """(location, lot) of each quant."""
     if not quants:
         return {}
     rows = session.execute(

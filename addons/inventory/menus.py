@@ -91,10 +91,18 @@ MENUS = (
     ),
     MenuItem(
         "inventory.lots",
-        _l("Lots"),
+        _l("Lots and serial numbers"),
         parent="inventory.configuration",
         view="inventory.lot",
         permission="inventory.lot.read",
         sequence=30,
+    ),
+    MenuItem(
+        "inventory.tracking",
+        _l("Product tracking"),
+        parent="inventory.configuration",
+        view="inventory.tracking",
+        permission="inventory.tracking.read",
+        sequence=40,
     ),
 )

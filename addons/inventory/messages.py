@@ -56,6 +56,11 @@ KIND_LABELS = (
 )
 PRIORITY_LABELS = (("normal", _l("Normal")), ("urgent", _l("Urgent")))
 RULE_STATUS_LABELS = (("alert", _l("Below minimum")), ("ok", _l("OK")))
+TRACKING_LABELS = (
+    ("none", _l("Not tracked")),
+    ("lot", _l("By lot")),
+    ("serial", _l("By serial number")),
+)
 COUNT_STATE_LABELS = (
     ("draft", _l("Draft")),
     ("counting", _l("Counting")),
@@ -95,6 +100,32 @@ RESERVATION_LOST = _l(
 NO_WAREHOUSE = _l("The company has no active warehouse: create one first.")
 ADJUSTMENT_REFERENCE = _l("Adjustment %(location)s")
 STOCK_PLACE_FIXED = _l("Only the quantity on hand can be corrected here.")
+
+# --------------------------------------------------------------------------- lots, serial numbers
+
+LOT_REQUIRED = _l("%(product)s is tracked by lot: enter the lot of the goods that arrive.")
+SERIAL_REQUIRED = _l(
+    "%(product)s is tracked by serial number: enter the serial number of each unit that arrives."
+)
+SERIAL_ONE_UNIT = _l(
+    "%(product)s is tracked by serial number: each line moves one unit with its serial number."
+)
+SERIAL_IN_STOCK = _l("The serial number %(serial)s is already in stock in %(location)s.")
+SERIAL_TWICE = _l("The serial number %(serial)s is given twice.")
+SERIALS_OVER_QUANTITY = _l(
+    "%(count)s serial numbers for %(quantity)s units: give one serial number per unit."
+)
+SERIAL_WHOLE_UNITS = _l(
+    "%(product)s is tracked by serial number: give the quantity in whole %(unit)s."
+)
+UNKNOWN_LOT_NAME = _l("%(product)s has no lot or serial number %(name)s.")
+SERIAL_COUNTED_ONCE = _l("A serial number is counted as 0 or 1.")
+UNKNOWN_TRACKING = _l("There is no tracking setting with id %(id)s.")
+TRACKING_TAKEN = _l("This product already has a tracking setting.")
+TRACKING_PRODUCT = _l("Product %(id)s is not a stocked product of this company.")
+TRACKING_FIXED = _l(
+    "%(product)s has stock or operations in progress: its tracking can change once they are done."
+)
 
 # --------------------------------------------------------------------------- warehouses
 

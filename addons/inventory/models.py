@@ -138,6 +138,15 @@ class CountState(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class Tracking(enum.StrEnum):
+    """How a product's stock is told apart: not at all, by lot (a batch number on many
+    units), or by serial number (one number per unit, in one place at a time)."""
+
+    NONE = "none"
+    LOT = "lot"
+    SERIAL = "serial"
+
+
 class Priority(enum.StrEnum):
     """Urgent documents are served first when stock arrives; then the earliest date."""
 
@@ -245,7 +254,8 @@ class Location(RecordMixin, ActiveMixin, CompanyMixin, Base):
 
 
 class Lot(RecordMixin, CompanyMixin, Base):
-    """A batch of one product received or made together (its number printed on the goods)."""
+    """A batch of one product received or made together (its number printed on the goods),
+    or, for a product tracked by serial number, one unit's serial number."""
 
     __tablename__ = "inventory_lot"
     __resource__ = "inventory.lot"
@@ -263,6 +273,25 @@ class Lot(RecordMixin, CompanyMixin, Base):
     @property
     def display_name(self) -> str:
         return self.name
+
+
+class ProductTracking(RecordMixin, CompanyMixin, Base):
+    """How inventory tracks a product (by lot, by serial number): inventory's own side
+    table keyed by the product, so the products addon never knows about it. A product
+    without a row is not tracked."""
+
+    __tablename__ = "inventory_product_tracking"
+    __resource__ = "inventory.tracking"
+    __table_args__ = (UniqueConstraint("product_id"),)
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products_product.id", ondelete="CASCADE"))
+    tracking: Mapped[Tracking] = mapped_column(_enum_column(Tracking), default=Tracking.NONE)
+
+    product = relationship("Product", foreign_keys=[product_id])
+
+    @property
+    def display_name(self) -> str:
+        return self.product.display_name
 
 
 # --------------------------------------------------------------------------- documents
@@ -457,6 +486,11 @@ class Move(RecordMixin, CompanyMixin, Base):
     @property
     def display_name(self) -> str:
         return self.reference
+
+    @property
+    def lot_name(self) -> str | None:
+        """The lot's or serial number's name, as a line of a form shows and takes it."""
+        return self.lot.name if self.lot is not None else None
 
 
 # Ledger columns a done move keeps for ever; nothing else of it changes either.

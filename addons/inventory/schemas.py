@@ -19,6 +19,7 @@ from addons.inventory.models import (
     WAREHOUSE_CODE_LENGTH,
     LocationKind,
     Priority,
+    Tracking,
 )
 from core.schemas import (
     Choice,
@@ -35,6 +36,8 @@ from core.schemas import quantity as quantity_field
 
 NAME_LENGTH = 255
 NOTE_LENGTH = 10_000
+# The lot of a line, or the serial numbers of its units (separated by spaces or commas).
+LOT_NAMES_LENGTH = 20_000
 WAREHOUSE_CODE = re.compile(r"[A-Za-z0-9_-]+")
 NO_SEPARATOR = re.compile(r"[^/]+")
 
@@ -88,6 +91,7 @@ class MoveLineSchema(InventorySchema):
     quantity = quantity_field(positive, required=True, allow_none=False)
     uom_id = record_id()
     lot_id = record_id()
+    lot_name = text(LOT_NAMES_LENGTH, line=False)
     quantity_done = quantity_field(non_negative, allow_none=True)
 
 
@@ -97,6 +101,7 @@ class DoneLineSchema(InventorySchema):
     id = record_id(required=True, allow_none=False)
     quantity_done = quantity_field(non_negative, allow_none=True)
     lot_id = record_id()
+    lot_name = text(LOT_NAMES_LENGTH, line=False)
 
 
 class PickingSchema(InventorySchema):
@@ -110,6 +115,11 @@ class PickingSchema(InventorySchema):
     priority = Choice(Priority, allow_none=True)
     origin_name = text(ORIGIN_NAME_LENGTH)
     note = text(NOTE_LENGTH, line=False)
+
+
+class TrackingSchema(InventorySchema):
+    product_id = record_id(required=True, allow_none=False)
+    tracking = Choice(Tracking, required=True, allow_none=False)
 
 
 class StockRuleSchema(InventorySchema):

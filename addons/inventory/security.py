@@ -28,6 +28,7 @@ from core.hookspecs import Permission, Principal, RecordRule, Role
 WAREHOUSE = "inventory.warehouse"
 LOCATION = "inventory.location"
 LOT = "inventory.lot"
+TRACKING = "inventory.tracking"
 PICKING = "inventory.picking"
 MOVE = "inventory.move"
 QUANT = "inventory.quant"
@@ -54,6 +55,11 @@ PERMISSIONS = (
     Permission(LOT, "create", _l("Create lots")),
     Permission(LOT, "write", _l("Change lots")),
     Permission(LOT, "export", _l("Export lots")),
+    Permission(TRACKING, "read", _l("See how products are tracked (lots, serial numbers)")),
+    Permission(TRACKING, "create", _l("Track products by lot or serial number")),
+    Permission(TRACKING, "write", _l("Change how products are tracked")),
+    Permission(TRACKING, "delete", _l("Stop tracking products")),
+    Permission(TRACKING, "export", _l("Export product tracking")),
     Permission(PICKING, "read", _l("See receipts, deliveries and transfers")),
     Permission(PICKING, "create", _l("Create receipts, deliveries and transfers")),
     Permission(
@@ -93,6 +99,7 @@ USER = Role(
         f"{LOT}.read",
         f"{LOT}.create",
         f"{LOT}.write",
+        f"{TRACKING}.read",
         f"{PICKING}.read",
         f"{PICKING}.create",
         f"{PICKING}.write",

@@ -27,7 +27,7 @@ from marshmallow import ValidationError
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from addons.inventory import ledger, rules
+from addons.inventory import ledger, rules, tracking
 from addons.inventory import messages as msg
 from addons.inventory.hookspecs import DeliveryRequest, MovedLine, PickingRef
 from addons.inventory.ledger import ZERO, InventoryError
@@ -49,6 +49,7 @@ from addons.inventory.models import (
     Quant,
     Receipt,
     StockState,
+    Tracking,
     Warehouse,
     WarehouseMember,
     partner_model,
@@ -779,6 +780,7 @@ def _checked_lines(
     products = products_by_id(session, {values["product_id"] for _, values in loaded}, checked)
     existing = {move.id for move in picking.moves}
     seen: set[int] = set()
+    serials: set[int] = set()
     checked_lines = []
     for index, values in loaded:
         problems = errors[index]
@@ -792,9 +794,10 @@ def _checked_lines(
             products.get(values["product_id"]), values["product_id"], picking.company_id, problems
         )
         if product is not None:
-            _complete_line(session, product, values, problems)
+            _complete_line(session, picking, product, values, problems)
+            _check_serials_once(session, product.id, values, serials, problems)
         if not problems:
-            checked_lines.append(CheckedLine(move_id, values))
+            checked_lines.extend(_serial_lines(session, CheckedLine(move_id, values)))
     raise_lines("moves", errors, refusals)
     return checked_lines
 
@@ -825,8 +828,11 @@ def usable_product(product: Any, product_id: int, company_id: int, problems: Ref
     return None
 
 
-def _complete_line(session: Session, product: Any, values: dict[str, Any], problems: Refusals):
-    """The line's unit (default: the product's) and its quantity in the product's unit."""
+def _complete_line(
+    session: Session, picking: Picking, product: Any, values: dict[str, Any], problems: Refusals
+):
+    """The line's unit (default: the product's), its quantity in the product's unit, and
+    its lot (or serial numbers) when named."""
     values["uom_id"] = values.get("uom_id") or product.uom_id
     try:
         values["product_qty"] = to_product_unit(
@@ -840,10 +846,85 @@ def _complete_line(session: Session, product: Any, values: dict[str, Any], probl
     done = values.get("quantity_done")
     if done is not None and done > values["quantity"]:
         problems.add("quantity_done", msg.DONE_OVER_DEMAND, demand=_plain(values["quantity"]))
-    if values.get("lot_id") is not None:
+    if "lot_name" in values:
+        if not problems:
+            _lots_from_names(session, picking, product.id, values, values["product_qty"], problems)
+        values.pop("lot_name", None)
+    elif values.get("lot_id") is not None:
         lot = session.get(Lot, values["lot_id"])
         if lot is None or lot.product_id != product.id:
             problems.add("lot_id", msg.UNKNOWN_LOT, id=values["lot_id"])
+
+
+def _lots_from_names(
+    session: Session,
+    picking: Picking,
+    product_id: int,
+    values: dict[str, Any],
+    quantity: Decimal,
+    problems: Refusals,
+) -> None:
+    """The line's lot from the name typed (goods arriving may bring a new one), or, for
+    a product tracked by serial number, its serial numbers (``values["serials"]``: the
+    line is split one unit per serial number)."""
+    product = ledger.product_facts(session, product_id)
+    names = tracking.names_of(product, values.get("lot_name"))
+    if product.serial and names:
+        tracking.check_serial_count(session, product, quantity, len(names), problems)
+    if problems:
+        return
+    lots = tracking.lots_named(session, product, names, problems, create=_arrives(session, picking))
+    values["lot_id"] = lots[0] if lots else None
+    if product.serial and lots and (len(lots) > 1 or quantity != 1):
+        values["serials"] = lots
+
+
+def _check_serials_once(
+    session: Session, product_id: int, values: dict[str, Any], seen: set[int], problems: Refusals
+) -> None:
+    """A serial number appears on one line of an operation only."""
+    if problems or not ledger.product_facts(session, product_id).serial:
+        return
+    for lot_id in values.get("serials") or [values.get("lot_id")]:
+        if lot_id is None:
+            continue
+        if lot_id in seen:
+            problems.add("lot_name", msg.SERIAL_TWICE, serial=session.get(Lot, lot_id).name)
+        seen.add(lot_id)
+
+
+def _arrives(session: Session, picking: Picking) -> bool:
+    """Whether the operation brings goods into stock from outside (new lots come so)."""
+    if picking.from_location_id is None or picking.to_location_id is None:
+        return False
+    source = ledger.place(session, picking.from_location_id)
+    return not source.holds_stock and ledger.place(session, picking.to_location_id).holds_stock
+
+
+def _serial_lines(session: Session, line: CheckedLine) -> list[CheckedLine]:
+    """A line given several serial numbers becomes one line of one unit per serial number
+    (the first keeps the line), and a line of the units still without one."""
+    lots = line.values.pop("serials", None)
+    if not lots:
+        return [line]
+    product = ledger.product_facts(session, line.values["product_id"])
+    one = {
+        **line.values,
+        "uom_id": product.uom_id,
+        "quantity": Decimal(1),
+        "product_qty": Decimal(1),
+        "quantity_done": None,
+    }
+    lines = [
+        CheckedLine(line.move_id if position == 0 else None, {**one, "lot_id": lot})
+        for position, lot in enumerate(lots)
+    ]
+    rest = line.values["product_qty"] - len(lots)
+    if rest > 0:
+        lines.append(
+            CheckedLine(None, {**one, "quantity": rest, "product_qty": rest, "lot_id": None})
+        )
+    return lines
 
 
 def to_product_unit(
@@ -898,11 +979,12 @@ def _amend_done_quantities(session: Session, picking: Picking, rows: Any) -> Non
         raise InventoryError.on("moves", msg.LINES_NOT_A_LIST)
     moves = {move.id: move for move in picking.moves}
     errors: dict[int, Refusals] = {}
+    serials: set[int] = set()
     changes = []
     for index, row in enumerate(rows[:MAX_LINES]):
         problems = errors.setdefault(index, Refusals())
         plain = (
-            {k: v for k, v in row.items() if k in ("id", "quantity_done", "lot_id")}
+            {k: v for k, v in row.items() if k in ("id", "quantity_done", "lot_id", "lot_name")}
             if isinstance(row, Mapping)
             else row
         )
@@ -920,25 +1002,71 @@ def _amend_done_quantities(session: Session, picking: Picking, rows: Any) -> Non
         if done is not None and done > move.quantity:
             problems.add("quantity_done", msg.DONE_OVER_DEMAND, demand=_plain(move.quantity))
         lot_id = values.get("lot_id", move.lot_id)
-        if lot_id is not None and lot_id != move.lot_id:
+        if "lot_name" in values:
+            if move.state in OPEN_STATES and not problems:
+                _lots_from_names(
+                    session, picking, move.product_id, values, move.product_qty, problems
+                )
+            lot_id = values.get("lot_id", move.lot_id)
+        elif lot_id is not None and lot_id != move.lot_id:
             lot = session.get(Lot, lot_id)
             if lot is None or lot.product_id != move.product_id:
                 problems.add("lot_id", msg.UNKNOWN_LOT, id=lot_id)
+        _check_serials_once(
+            session, move.product_id, {**values, "lot_id": lot_id}, serials, problems
+        )
         if not problems:
-            changes.append((move, done, lot_id))
+            changes.append((move, done, lot_id, values.get("serials")))
     raise_lines("moves", errors)
     if len(rows) != len([m for m in picking.moves if m.state is not StockState.CANCELLED]):
         raise InventoryError.on("moves", msg.ONLY_DONE_QUANTITIES, name=picking.name)
-    for move, done, lot_id in changes:
+    for move, done, lot_id, serials in changes:
         if move.state not in OPEN_STATES:
             continue
         if done is not None:
             move.quantity_done = done
-        if lot_id != move.lot_id:
+        if serials:
+            _split_serials(session, move, serials)
+        elif lot_id != move.lot_id:
             ledger.unreserve(session, move)
             move.lot_id = lot_id
-            ledger.reserve(session, move)
+            _reserve(session, move)
     _sync_state(picking)
+
+
+def _split_serials(session: Session, move: Move, lots: list[int]) -> None:
+    """A confirmed line given several serial numbers: one line of one unit per serial
+    number (done when the line had a quantity done), and the units still without one on
+    a line of their own; each reserves again."""
+    if move.reserved_qty:
+        ledger.unreserve(session, move)
+    product = ledger.product_facts(session, move.product_id)
+    done = Decimal(1) if move.quantity_done > 0 else ZERO
+    rest = move.product_qty - len(lots)
+    one = {"uom_id": product.uom_id, "quantity": Decimal(1), "product_qty": Decimal(1)}
+    parts = [move]
+    for lot in lots[1:]:
+        parts.append(_copy_move(session, move, **one, lot_id=lot, quantity_done=done))
+    if rest > 0:
+        parts.append(
+            _copy_move(
+                session,
+                move,
+                uom_id=product.uom_id,
+                quantity=rest,
+                product_qty=rest,
+                lot_id=None,
+                quantity_done=ZERO,
+            )
+        )
+    for key, value in one.items():
+        setattr(move, key, value)
+    move.lot_id = lots[0]
+    move.quantity_done = done
+    session.flush()
+    for part in parts:
+        part.state = StockState.WAITING
+        _reserve(session, part)
 
 
 def _changes_demand(move: Move, row: Mapping[str, Any]) -> bool:
@@ -974,8 +1102,8 @@ def _confirm(session: Session, picking: Picking) -> None:
         move.state = StockState.WAITING
     session.flush()
     _check_return(session, picking)
-    for move in picking.moves:
-        ledger.reserve(session, move)
+    for move in list(picking.moves):
+        _reserve(session, move)
     _sync_state(picking)
     rules.refresh(session, _places(session, picking.moves))
 
@@ -983,9 +1111,9 @@ def _confirm(session: Session, picking: Picking) -> None:
 def check_availability(session: Session, picking: Picking, data: Any = None) -> Picking:
     """Reserve for a confirmed operation whatever has become available."""
     _claim(session, picking, OPEN_STATES, msg.NOT_VALIDATABLE)
-    for move in picking.moves:
+    for move in list(picking.moves):
         if move.state in OPEN_STATES:
-            ledger.reserve(session, move)
+            _reserve(session, move)
     _sync_state(picking)
     return picking
 
@@ -1001,6 +1129,90 @@ def unreserve_picking(session: Session, picking: Picking, data: Any = None) -> P
     return picking
 
 
+def _reserve(session: Session, move: Move) -> None:
+    """Reserve what the move misses; a move of serial-numbered goods then shows which
+    serial numbers it holds (see :func:`_spread_serials`)."""
+    ledger.reserve(session, move)
+    serial = move.lot_id is None and move.reserved_qty > 0
+    if serial and ledger.product_facts(session, move.product_id).serial:
+        _spread_serials(session, move)
+
+
+def _spread_serials(session: Session, move: Move) -> None:
+    """One line per serial number reserved, so that the people picking see which units
+    to take (and may name others instead); what is not reserved yet stays on a line of
+    its own, without a serial number."""
+    held = ledger.reservations(session, move.id)
+    lots = ledger.quant_places(session, [quant for _row, quant, _quantity in held])
+    picked = [(held_row, lots[held_row[1]][1]) for held_row in held]
+    picked = [(held_row, lot) for held_row, lot in picked if lot is not None]
+    if not picked:
+        return
+    product = ledger.product_facts(session, move.product_id)
+    rest = move.product_qty - sum(held_row[2] for held_row, _lot in picked)
+    ((_row, _quant, first_quantity), first_lot), *others = picked
+    for held_row, lot in others:
+        quantity = held_row[2]
+        copy = _copy_move(
+            session,
+            move,
+            uom_id=product.uom_id,
+            quantity=quantity,
+            product_qty=quantity,
+            lot_id=lot,
+            quantity_done=ZERO,
+            state=StockState.READY,
+        )
+        session.flush()
+        ledger.hand_over_reservation(session, held_row, move, copy)
+    if rest > 0:
+        _copy_move(
+            session,
+            move,
+            uom_id=product.uom_id,
+            quantity=rest,
+            product_qty=rest,
+            lot_id=None,
+            quantity_done=ZERO,
+            state=StockState.WAITING,
+        )
+    move.uom_id = product.uom_id
+    move.quantity = move.product_qty = first_quantity
+    move.lot_id = first_lot
+    move.quantity_done = min(move.quantity_done, first_quantity)
+    move.state = StockState.READY
+    session.flush()
+
+
+def _copy_move(session: Session, move: Move, **changes: Any) -> Move:
+    """A new line of the same operation like ``move`` (not posted, nothing reserved)."""
+    values = {
+        "picking": move.picking,
+        "sequence": move.sequence,
+        "reference": move.reference,
+        "product_id": move.product_id,
+        "quantity": move.quantity,
+        "uom_id": move.uom_id,
+        "product_qty": move.product_qty,
+        "from_location_id": move.from_location_id,
+        "to_location_id": move.to_location_id,
+        "lot_id": move.lot_id,
+        "warehouse_id": move.warehouse_id,
+        "company_id": move.company_id,
+        "state": move.state,
+        "planned_date": move.planned_date,
+        "origin_model": move.origin_model,
+        "origin_id": move.origin_id,
+        "origin_line_id": move.origin_line_id,
+        "origin_name": move.origin_name,
+        "price_unit": move.price_unit,
+        "reserved_qty": ZERO,
+    }
+    copy = Move(**{**values, **changes})
+    session.add(copy)
+    return copy
+
+
 def validate_picking(session: Session, picking: Picking, data: Any = None) -> Picking:
     """Post a confirmed operation to the ledger, in this one transaction.
 
@@ -1011,6 +1223,7 @@ def validate_picking(session: Session, picking: Picking, data: Any = None) -> Pi
     the warehouse allows negative stock.
     """
     _claim(session, picking, OPEN_STATES, msg.NOT_VALIDATABLE)
+    lines = {move.id: position for position, move in enumerate(picking.moves)}
     open_moves = [move for move in picking.moves if move.state in OPEN_STATES]
     explicit = any(move.quantity_done > 0 for move in open_moves)
     post, rest = [], []
@@ -1026,6 +1239,7 @@ def validate_picking(session: Session, picking: Picking, data: Any = None) -> Pi
             rest.append(remainder)
     if not post:
         raise InventoryError.on("moves", msg.NOTHING_DONE)
+    tracking.check_before_posting(session, post, lines)
     done_moves = ledger.post(session, post)
     if rest:
         _backorder(session, picking, rest)
@@ -1043,26 +1257,13 @@ def _split_off(session: Session, move: Move, done: Decimal) -> Move:
     product_uom = ledger.product_facts(session, move.product_id).uom_id
     done_qty = to_product_unit(session, done, move.uom_id, product_uom)
     rest_qty = move.product_qty - done_qty
-    remainder = Move(
-        picking_id=move.picking_id,
-        sequence=move.sequence,
-        reference=move.reference,
-        product_id=move.product_id,
+    remainder = _copy_move(
+        session,
+        move,
         quantity=move.quantity - done,
-        uom_id=move.uom_id,
         product_qty=rest_qty,
-        from_location_id=move.from_location_id,
-        to_location_id=move.to_location_id,
-        lot_id=move.lot_id,
-        warehouse_id=move.warehouse_id,
-        company_id=move.company_id,
+        quantity_done=ZERO,
         state=StockState.WAITING,
-        planned_date=move.planned_date,
-        origin_model=move.origin_model,
-        origin_id=move.origin_id,
-        origin_line_id=move.origin_line_id,
-        origin_name=move.origin_name,
-        price_unit=move.price_unit,
     )
     session.add(remainder)
     session.flush()
@@ -1097,9 +1298,9 @@ def _backorder(session: Session, picking: Picking, moves: list[Move]) -> Picking
         move.reference = backorder.name
         move.quantity_done = ZERO
     session.flush()
-    for move in backorder.moves:
+    for move in list(backorder.moves):
         if move.state is StockState.WAITING or move.reserved_qty < move.product_qty:
-            ledger.reserve(session, move)
+            _reserve(session, move)
     _sync_state(backorder)
     return backorder
 
@@ -1331,7 +1532,7 @@ def serve_waiting(session: Session, arrivals: set[tuple[int, int | None]]) -> No
             claimed[picking.id] = _claim_quietly(session, picking, OPEN_STATES)
             order.append(picking)
         if claimed[picking.id] and move.state is StockState.WAITING:
-            ledger.reserve(session, move)
+            _reserve(session, move)
     for picking in order:
         if claimed[picking.id]:
             _sync_state(picking)
@@ -1398,6 +1599,7 @@ def adjust_stock(session: Session, data: Mapping[str, Any]) -> list[Move]:
         lot = session.get(Lot, lot_id)
         if lot is None or lot.product_id != product.id:
             raise InventoryError.on("lot_id", msg.UNKNOWN_LOT, id=lot_id)
+    check_tracked_place(session, product.id, lot_id, values["counted"])
     on_hand = (
         session.scalar(
             select(Quant.on_hand).where(
@@ -1436,6 +1638,20 @@ def adjust_stock(session: Session, data: Mapping[str, Any]) -> list[Move]:
     done = ledger.post(session, [move], exact_source=True)
     after_posting(session, done)
     return done
+
+
+def check_tracked_place(
+    session: Session, product_id: int, lot_id: int | None, counted: Decimal | None
+) -> None:
+    """Stock of a tracked product is held by lot; a serial number is counted 0 or 1."""
+    product = ledger.product_facts(session, product_id)
+    if product.tracking is Tracking.NONE:
+        return
+    if lot_id is None:
+        message = msg.SERIAL_REQUIRED if product.serial else msg.LOT_REQUIRED
+        raise InventoryError.on("lot_id", message, product=product.name)
+    if product.serial and counted is not None and counted > 1:
+        raise InventoryError.on("counted", msg.SERIAL_COUNTED_ONCE)
 
 
 def create_stock(session: Session, data: Mapping[str, Any]) -> Quant:

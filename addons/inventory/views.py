@@ -14,13 +14,14 @@ from datetime import timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.orm import object_session
 
-from addons.inventory import counts, rules, services
+from addons.inventory import counts, rules, services, tracking
 from addons.inventory.messages import (
     COUNT_STATE_LABELS,
     KIND_LABELS,
     PRIORITY_LABELS,
     RULE_STATUS_LABELS,
     STATE_LABELS,
+    TRACKING_LABELS,
     _l,
 )
 from addons.inventory.models import (
@@ -36,12 +37,14 @@ from addons.inventory.models import (
     Picking,
     Priority,
     ProductCost,
+    ProductTracking,
     Quant,
     Receipt,
     RuleStatus,
     StockCount,
     StockRule,
     StockState,
+    Tracking,
     Transfer,
     Warehouse,
 )
@@ -108,7 +111,7 @@ MOVE_LINES = LineGrid(
         ViewField("product_id", _l("Product")),
         ViewField("quantity", _l("Demand")),
         ViewField("uom_id", _l("Unit"), required=False),
-        ViewField("lot_id", _l("Lot"), required=False),
+        ViewField("lot_name", _l("Lot or serial numbers"), required=False),
         ViewField("quantity_done", _l("Quantity done"), required=False),
     ),
     readonly=(
@@ -641,9 +644,9 @@ LOCATIONS = ModelView(
 LOTS = ModelView(
     name="inventory.lot",
     model=Lot,
-    label=_l("Lots"),
+    label=_l("Lots and serial numbers"),
     fields=(
-        ViewField("name", _l("Lot number")),
+        ViewField("name", _l("Lot or serial number")),
         ViewField("product", _l("Product")),
         ViewField("product_id", _l("Product")),
         ViewField("expiry_date", _l("Expiry date")),
@@ -663,6 +666,33 @@ LOTS = ModelView(
     import_key=None,
 )
 
+TRACKING = ModelView(
+    name="inventory.tracking",
+    model=ProductTracking,
+    label=_l("Product tracking"),
+    fields=(
+        ViewField("product", _l("Product")),
+        ViewField("product_id", _l("Product")),
+        ViewField("tracking", _l("Tracking"), choices=TRACKING_LABELS),
+        ViewField("updated_at", _l("Last change")),
+    ),
+    list_columns=("product", "tracking", "updated_at"),
+    form_fields=("product_id", "tracking"),
+    filters=(
+        ViewFilter("lot", _l("By lot"), lambda: ProductTracking.tracking == Tracking.LOT),
+        ViewFilter(
+            "serial", _l("By serial number"), lambda: ProductTracking.tracking == Tracking.SERIAL
+        ),
+    ),
+    default_order="product_id",
+    create=tracking.create_tracking,
+    update=tracking.update_tracking,
+    delete=tracking.delete_tracking,
+    api="inventory/tracking",
+    group_by=("tracking",),
+    import_key=None,
+)
+
 VIEWS = (
     RECEIPTS,
     DELIVERIES,
@@ -675,6 +705,7 @@ VIEWS = (
     WAREHOUSES,
     LOCATIONS,
     LOTS,
+    TRACKING,
 )
 
 # Keep the enum members and their labels in step (a test compares them).
@@ -684,4 +715,5 @@ LABELLED_ENUMS = (
     (Priority, PRIORITY_LABELS),
     (RuleStatus, RULE_STATUS_LABELS),
     (CountState, COUNT_STATE_LABELS),
+    (Tracking, TRACKING_LABELS),
 )

@@ -15,67 +15,12 @@ from sqlalchemy import select
 
 from addons.inventory import services
 from addons.inventory.models import Delivery, Quant, StockState
-from addons.products import services as products
 from core import db
-from core.security.models import UserRole
-from core.security.passwords import hash_password
-from core.security.users import User
-from core.testing import log_in
 from tests.test_api import bearer
 
-from .conftest import INVENTORY
+from .conftest import EN, INVENTORY, PASSWORD, ZH, action, created_id, logged_in
 
 pytestmark = pytest.mark.addons(*INVENTORY)
-PASSWORD = "jasmine-tea-at-dawn-58"  # test users only  # nosec B105
-ZH = {"Accept-Language": "zh-CN"}
-EN = {"Accept-Language": "en"}
-
-
-@pytest.fixture
-def site(app):
-    """Two clerks in two warehouses, a manager and two products, committed."""
-    with app.app_context():
-        session = db.session()
-        users = {}
-        for login, role in (
-            ("zhang", "inventory.user"),
-            ("wu", "inventory.user"),
-            ("boss", "inventory.manager"),
-        ):
-            user = User(
-                login=login, name=login.title(), password_hash=hash_password(PASSWORD), company_id=1
-            )
-            session.add(user)
-            session.flush()
-            session.add(UserRole(user_id=user.id, role=role))
-            users[login] = user.id
-        main = services.default_warehouse(session, 1)
-        services.update_warehouse(session, main.id, {"members": [{"user_id": users["zhang"]}]})
-        other = services.create_warehouse(
-            session, {"code": "GZ", "name": "Guangzhou", "members": [{"user_id": users["wu"]}]}
-        )
-        chair = products.create_product(session, {"name": "Office chair", "cost": "40.00"})
-        desk = products.create_product(session, {"name": "Desk"})
-        ids = {"main": main.id, "other": other.id, "chair": chair.id, "desk": desk.id, **users}
-        session.commit()
-    return ids
-
-
-def logged_in(app, login: str):
-    client = app.test_client()
-    client.csrf_token = log_in(client, login, PASSWORD)
-    return client
-
-
-def created_id(response) -> int:
-    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
-    return int(re.search(r"/(\d+)$", response.headers["Location"])[1])
-
-
-def action(client, path: str, name: str, **data):
-    response = client.post(f"{path}/action/{name}", data={"csrf_token": client.csrf_token, **data})
-    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
-    return response
 
 
 @pytest.mark.spec("5.2.1.1")
