@@ -36,7 +36,7 @@ from addons.inventory.models import (
     Warehouse,
     product_model,
 )
-from addons.inventory.schemas import CountLineSchema, CountSchema
+from addons.inventory.schemas import CountLineSchema, CountRowSchema, CountSchema, ScanSchema
 from core.db import acting_user_id, default_company_id, utcnow
 from core.models import next_code
 from core.schemas import Refusals, load, render
@@ -400,6 +400,203 @@ def _held_at(
             or ZERO
         )
     return total
+
+
+# --------------------------------------------------------------------------- scans and files
+
+
+def scan(session: Session, count: StockCount, data: Mapping[str, Any]) -> StockCountLine:
+    """One scan in a count in progress: a product's barcode or code (and its lot or
+    serial number) adds one, or the quantity typed, to what was counted of it in the
+    location given (default: the one place the count expects it, or the count's own
+    location when that holds stock). Returns the line counted."""
+    values = load(ScanSchema(), _mapping(data))
+    _claim(session, count, (CountState.COUNTING,), msg.COUNT_NOT_EDITABLE)
+    problems = Refusals()
+    places = Places(session, count, [values["code"]])
+    found = places.find(values["code"], values.get("lot_name"), values.get("location_id"), problems)
+    problems.raise_any()
+    line = _line_at(session, count, *found)
+    line.counted = (line.counted or ZERO) + values["quantity"]
+    services.check_tracked_place(session, found[0], found[2], line.counted)
+    session.flush()
+    return line
+
+
+def import_counts(
+    session: Session, count: StockCount, rows: list[tuple[int, Mapping[str, Any]]]
+) -> int:
+    """Counted quantities from a file's rows (``(row number, {code, location, lot_name,
+    counted})``), all or nothing: every row's problems are reported under
+    ``{"rows": {number: {field: [...]}}}`` and nothing changes unless every row is right.
+    A row's quantity replaces what was counted there. Returns the number of rows."""
+    _claim(session, count, (CountState.COUNTING,), msg.COUNT_NOT_EDITABLE)
+    if len(rows) > MAX_LINES:
+        raise InventoryError.on("file", msg.TOO_MANY_LINES, max=MAX_LINES)
+    errors: dict[int, Refusals] = {}
+    loaded = []
+    for number, row in rows:
+        problems = errors.setdefault(number, Refusals())
+        values = services.load_into(CountRowSchema(), row, problems)
+        if not problems:
+            loaded.append((number, values))
+    places = Places(session, count, [values["code"] for _number, values in loaded])
+    seen: dict[tuple[int, int, int | None], int] = {}
+    counted = []
+    for number, values in loaded:
+        problems = errors[number]
+        found = places.find(
+            values["code"], values.get("lot_name"), values.get("location"), problems, "location"
+        )
+        if problems:
+            continue
+        if found in seen:
+            problems.add(None, msg.COUNT_ROW_TWICE, row=seen[found])
+        seen.setdefault(found, number)
+        _check_tracked(
+            session,
+            {"product_id": found[0], "lot_id": found[2], "counted": values["counted"]},
+            problems,
+        )
+        counted.append((found, values["counted"]))
+    services.raise_lines("rows", errors)
+    for found, quantity in counted:
+        _line_at(session, count, *found).counted = quantity
+    session.flush()
+    return len(counted)
+
+
+class Places:
+    """Finds what a scan or a file's row names in a count: the product by its barcode,
+    code or "[code] name", its lot or serial number by name, and the location by id or
+    by its full name (as stored or as shown in the reader's language), within the
+    count's places. Products, lots and locations are each read in one query."""
+
+    def __init__(self, session: Session, count: StockCount, codes: list[str]) -> None:
+        self.session = session
+        self.count = count
+        self.root = ledger.place(session, count.location_id)
+        wanted = {_code_of(code) for code in codes}
+        product_class = product_model()
+        statement = current_access().restrict(
+            select(product_class).where(
+                product_class.company_id == count.company_id,
+                or_(product_class.code.in_(wanted), product_class.barcode.in_(wanted)),
+            ),
+            product_class,
+        )
+        self.products: dict[str, Any] = {}
+        for product in session.scalars(statement):
+            self.products[product.code] = product
+            if product.barcode:
+                self.products.setdefault(product.barcode, product)
+        self.lots: dict[tuple[int, str], int] | None = None
+        locations = session.scalars(
+            select(Location).where(
+                Location.parent_path.like(f"{self.root.parent_path}%"),
+                Location.kind == LocationKind.INTERNAL,
+                Location.company_id == count.company_id,
+            )
+        ).all()
+        self.location_ids = {location.id for location in locations}
+        self.location_names: dict[str, int] = {}
+        for location in locations:
+            self.location_names.setdefault(location.complete_name.casefold(), location.id)
+            self.location_names.setdefault(location.display_name.casefold(), location.id)
+
+    def find(
+        self,
+        code: str,
+        lot_name: str | None,
+        where: int | str | None,
+        problems: Refusals,
+        field: str = "location_id",
+    ) -> tuple[int, int, int | None]:
+        """(product, location, lot) named by a scan or row (``where``: a location's id, or
+        its full name in ``field``); ``problems`` say what is wrong."""
+        product = self.products.get(_code_of(code))
+        if product is None:
+            problems.add("code", msg.SCAN_UNKNOWN, code=code)
+            return (0, 0, None)
+        product = services.usable_product(product, product.id, self.count.company_id, problems)
+        if product is None:
+            return (0, 0, None)
+        lot_id = None
+        if lot_name:
+            lot_id = self._lot(product.id, lot_name)
+            if lot_id is None:
+                problems.add(
+                    "lot_name", msg.UNKNOWN_LOT_NAME, product=product.display_name, name=lot_name
+                )
+        location_id = self._location(product, lot_id, where, problems, field)
+        return (product.id, location_id, lot_id)
+
+    def _lot(self, product_id: int, name: str) -> int | None:
+        if self.lots is None:
+            rows = self.session.execute(
+                select(Lot.product_id, Lot.name, Lot.id).where(
+                    Lot.company_id == self.count.company_id,
+                    Lot.product_id.in_({p.id for p in self.products.values()}),
+                )
+            )
+            self.lots = {(product, lot_name): lot for product, lot_name, lot in rows}
+        return self.lots.get((product_id, name.strip()))
+
+    def _location(
+        self, product: Any, lot_id: int | None, where: Any, problems: Refusals, field: str
+    ) -> int:
+        if isinstance(where, int):
+            if where not in self.location_ids:
+                location = self.session.get(Location, where)
+                name = location.display_name if location is not None else where
+                problems.add(field, msg.COUNT_OUTSIDE, location=name)
+            return where
+        if isinstance(where, str) and where.strip():
+            found = self.location_names.get(where.strip().casefold())
+            if found is None:
+                problems.add(field, msg.COUNT_NO_LOCATION, location=where.strip())
+                return 0
+            return found
+        expected = {
+            line.location_id
+            for line in self.count.lines
+            if line.product_id == product.id and line.lot_id == lot_id
+        }
+        if len(expected) == 1:
+            return expected.pop()
+        if self.root.id in self.location_ids:
+            return self.root.id
+        problems.add(field, msg.SCAN_WHERE, product=product.display_name)
+        return 0
+
+
+def _code_of(text: str) -> str:
+    """A product's code from what was typed or scanned: the code, the barcode, or the
+    name as lists show it ("[SKU00001] Office chair")."""
+    text = text.strip()
+    if text.startswith("[") and "]" in text:
+        return text[1 : text.index("]")].strip()
+    return text
+
+
+def _line_at(
+    session: Session, count: StockCount, product_id: int, location_id: int, lot_id: int | None
+) -> StockCountLine:
+    """The count's line of a product, location and lot; a new one (expected: what the
+    ledger held there at the freeze) when the freeze did not expect it."""
+    for line in count.lines:
+        if (line.product_id, line.location_id, line.lot_id) == (product_id, location_id, lot_id):
+            return line
+    line = StockCountLine(
+        product_id=product_id,
+        location_id=location_id,
+        lot_id=lot_id,
+        lot_key=lot_id or 0,
+        expected=_held_at(session, count, product_id, location_id, lot_id),
+        unit_cost=_costs(session, {product_id}).get(product_id, ZERO),
+    )
+    count.lines.append(line)
+    return line
 
 
 # --------------------------------------------------------------------------- helpers

@@ -8,9 +8,10 @@ metadata. What only makes sense with sales installed is in hooks_sales.py.
 from __future__ import annotations
 
 import click
+from flask import Blueprint
 from sqlalchemy.orm import Session
 
-from addons.inventory import counts, queries, rules, security, services
+from addons.inventory import counts, pages, queries, rules, security, services
 from addons.inventory.cli import inventory_group
 from addons.inventory.hookspecs import DeliveryRequest, PickingRef, StockLevel
 from addons.inventory.menus import MENUS
@@ -29,6 +30,11 @@ from core.hookspecs import (
     SequenceDef,
 )
 from core.plugins import hookimpl
+
+
+@hookimpl
+def core_register_blueprints() -> list[Blueprint]:
+    return [pages.blueprint]
 
 
 @hookimpl

@@ -8,11 +8,20 @@ Labels of screens live in views.py, of permissions and roles in security.py.
 
 from __future__ import annotations
 
-from core.i18n import N_, catalogue_domain
+from core.i18n import N_, catalogue_domain, core_domain
 
 domain = catalogue_domain(__file__, "inventory")
 _ = domain.gettext
 _l = domain.lazy_gettext
+
+
+def template_gettext(message: str, **variables: object) -> str:
+    """The addon's gettext for its own pages, passed to templates as ``_``; texts of
+    core's layout fall back to core's catalogue."""
+    text = domain.get_translations().gettext(message)
+    if text == message:
+        text = core_domain.get_translations().gettext(message)
+    return text % variables if variables else text
 
 
 def stored_name(name: str) -> str:
@@ -211,6 +220,28 @@ COUNT_OUTSIDE = _l("%(location)s is outside the places this count covers.")
 COUNT_LINE_TWICE = _l("%(product)s in %(location)s is listed twice.")
 COUNT_NOTHING = _l("Nothing has been counted yet.")
 COUNT_REFERENCE = _l("%(name)s: %(reason)s")
+SCAN_UNKNOWN = _l("No product you may see has the barcode or code %(code)s.")
+SCAN_WHERE = _l("Choose the location where %(product)s was counted.")
+COUNT_NO_LOCATION = _l("%(location)s is not a location this count covers.")
+COUNT_ROW_TWICE = _l("The same product, location and lot are on row %(row)s already.")
+COUNT_SCANNED = _l("%(product)s in %(location)s: %(counted)s counted.")
+COUNT_IMPORTED = _l("%(rows)s counted quantities imported.")
+COUNT_FILE_COLUMNS = _l(
+    "The file needs a column of products (code or barcode) and one of counted quantities."
+)
+COUNT_ROW = _l("Row %(row)s: %(problems)s")
+COUNT_FILE_MISSING = _l("Choose a CSV or XLSX file.")
+COUNT_FILE_TOO_BIG = _l("The file is larger than %(limit)s MB.")
+# Headings of a file of counted quantities (also recognised in English).
+COLUMN_PRODUCT = _l("Product")
+COLUMN_CODE = _l("Code")
+COLUMN_BARCODE = _l("Barcode")
+COLUMN_LOCATION = _l("Location")
+COLUMN_LOT = _l("Lot")
+COLUMN_SERIAL = _l("Serial number")
+COLUMN_LOT_OR_SERIAL = _l("Lot or serial number")
+COLUMN_COUNTED = _l("Counted")
+COLUMN_QUANTITY = _l("Quantity")
 
 # --------------------------------------------------------------------------- products
 

@@ -1,5 +1,6 @@
-"""What inventory shows under other addons' forms (``core_register_form_panels``): a
-product's stock and how it is tracked, under the product's form.
+"""What inventory shows under forms (``core_register_form_panels``): a product's stock and
+how it is tracked, under the product's form; a stocktaking's progress, with the way to
+its counting page (scan and file import), under the count's form.
 
 Read through the reader's access, like every other path to data; the figures are the
 ones of the stock list and the API (``queries.stock_levels``).
@@ -9,11 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from addons.inventory import queries
 from addons.inventory.messages import TRACKING_LABELS, _l
-from addons.inventory.models import ProductTracking, Tracking
+from addons.inventory.models import (
+    CountState,
+    ProductTracking,
+    StockCount,
+    StockCountLine,
+    Tracking,
+)
 from core.hookspecs import FormPanel, PanelContent, PanelFigure
 from core.security.access import Access
 from core.views.screens import view_url
@@ -45,6 +54,30 @@ def product_stock(session: Session, access: Access, product: Any) -> PanelConten
     return PanelContent(figures=tuple(figures))
 
 
+def count_progress(session: Session, access: Access, count: StockCount) -> PanelContent | None:
+    """How far counting has come: lines counted, lines that differ; while counting, the
+    link to the page that counts by scanning and by file."""
+    if count.state is CountState.DRAFT:
+        return None
+    rows = session.execute(
+        select(StockCountLine.counted, StockCountLine.expected).where(
+            StockCountLine.count_id == count.id
+        )
+    ).all()
+    counted = [(found, expected) for found, expected in rows if found is not None]
+    differing = sum(1 for found, expected in counted if found != expected)
+    url = None
+    if count.state is CountState.COUNTING:
+        url = url_for("inventory.counting", count_id=count.id)
+    figures = [
+        PanelFigure(_l("Lines counted"), f"{len(counted)} / {len(rows)}", url),
+        PanelFigure(_l("Lines that differ"), differing, tone="warning" if differing else None),
+    ]
+    if url is not None:
+        figures.append(PanelFigure(_l("Count by scanning or from a file"), _l("Open"), url))
+    return PanelContent(figures=tuple(figures))
+
+
 PANELS = (
     FormPanel(
         "inventory.product_stock",
@@ -53,5 +86,13 @@ PANELS = (
         product_stock,
         permission="inventory.quant.read",
         sequence=40,
+    ),
+    FormPanel(
+        "inventory.count_progress",
+        "inventory.count",
+        _l("Counting progress"),
+        count_progress,
+        permission="inventory.count.write",
+        sequence=10,
     ),
 )

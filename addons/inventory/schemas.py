@@ -6,6 +6,7 @@ the warehouse, the product is stocked, the unit measures it) are in services.py.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from marshmallow import fields
 
@@ -13,6 +14,7 @@ from addons.inventory.messages import LOCATION_NAME_SEPARATOR, WAREHOUSE_CODE_FO
 from addons.inventory.models import (
     ADDRESS_LENGTH,
     LOCATION_NAME_LENGTH,
+    LOCATION_PATH_LENGTH,
     LOT_NAME_LENGTH,
     ORIGIN_NAME_LENGTH,
     REASON_LENGTH,
@@ -38,6 +40,7 @@ NAME_LENGTH = 255
 NOTE_LENGTH = 10_000
 # The lot of a line, or the serial numbers of its units (separated by spaces or commas).
 LOT_NAMES_LENGTH = 20_000
+SCAN_LENGTH = 300  # a barcode, a code, or "[code] name" as lists show a product
 WAREHOUSE_CODE = re.compile(r"[A-Za-z0-9_-]+")
 NO_SEPARATOR = re.compile(r"[^/]+")
 
@@ -145,6 +148,25 @@ class CountLineSchema(InventorySchema):
     location_id = record_id(required=True, allow_none=False)
     lot_id = record_id()
     counted = quantity_field(non_negative, allow_none=True)
+
+
+class ScanSchema(InventorySchema):
+    """One scan in a count: a barcode or code, perhaps a lot or serial number, how many
+    (one unless typed) and where (default: where the count expects it)."""
+
+    code = text(SCAN_LENGTH, required=True, allow_none=False)
+    lot_name = text(LOT_NAME_LENGTH)
+    quantity = quantity_field(positive, load_default=Decimal(1), allow_none=False)
+    location_id = record_id()
+
+
+class CountRowSchema(InventorySchema):
+    """A row of a file of counted quantities; the location by its full name."""
+
+    code = text(SCAN_LENGTH, required=True, allow_none=False)
+    location = text(LOCATION_PATH_LENGTH)
+    lot_name = text(LOT_NAME_LENGTH)
+    counted = quantity_field(non_negative, required=True, allow_none=False)
 
 
 class ReasonSchema(InventorySchema):
