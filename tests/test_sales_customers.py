@@ -1,6 +1,7 @@
-"""A customer's transaction record on the partner form (clauses 5.1.3.1, 5.1.3.2), through
-HTTP: what a manager and a salesperson see of the same customer, credit near and over
-its limit, every figure opening its records, and a fixed number of queries."""
+"""A customer's transaction record on the partner form and its level (clauses 5.1.3.1,
+5.1.3.2), through HTTP: what a manager and a salesperson see of the same customer, credit
+near and over its limit, every figure opening its records, a fixed number of queries, and
+orders listed and grouped by their customers' level."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from html import unescape
 
 import pytest
 from flask import g
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from addons.partners import services as partners
 from addons.sales import customers, services
+from addons.sales.models import CustomerLevel
 from core import db
 from core.security.access import current_access
 from tests.test_sales_flow import EN, ZH, logged_in, shop  # noqa: F401  (a fixture)
@@ -137,7 +139,7 @@ def test_credit_near_and_over_the_limit_is_coloured_in_chinese(app, history):
 
 
 def test_the_record_costs_the_same_queries_whatever_the_history(app, history):
-    """The panel is four SELECTs, for a customer with one order or with many."""
+    """The panel is five SELECTs, for a customer with one order or with many."""
     engine = app.extensions["tessera.db"].engine
 
     def panel_queries(customer_id: int) -> int:
@@ -151,6 +153,7 @@ def test_the_record_costs_the_same_queries_whatever_the_history(app, history):
             session = db.session()
             partner = partners.get_partner(session, customer_id)
             access = current_access()
+            customers.customer_record(session, access, partner)  # the request's settings
             event.listen(engine, "before_cursor_execute", note)
             try:
                 content = customers.customer_record(session, access, partner)
@@ -164,4 +167,53 @@ def test_the_record_costs_the_same_queries_whatever_the_history(app, history):
         newcomer = partners.create_partner(session, {"name": "Newcomer", "is_customer": True})
         session.commit()
         newcomer_id = newcomer.id
-    assert panel_queries(newcomer_id) == panel_queries(history["customer"]) == 4
+    assert panel_queries(newcomer_id) == panel_queries(history["customer"]) == 5
+
+
+def level_id(app, code: str) -> int:
+    with app.app_context():
+        return db.session().scalar(select(CustomerLevel.id).where(CustomerLevel.code == code))
+
+
+@pytest.mark.spec("5.1.3.2")
+def test_a_manager_classifies_a_customer_and_lists_orders_by_level(app, history):
+    boss = logged_in(app, "boss")
+    url = f"/partners/partner/{history['customer']}"
+    shown = figures(boss.get(url, headers=EN).get_data(as_text=True))
+    assert shown["Customer level"][0] == "Not classified"
+    assert f"eq.customer_id={history['customer']}" in shown["Customer level"][1]
+    key = level_id(app, "A")
+    response = boss.post(
+        "/sales/customer/new",
+        data={
+            "csrf_token": boss.csrf_token,
+            "customer_id": str(history["customer"]),
+            "level_id": str(key),
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:1000]
+    html = boss.get(url, headers=ZH).get_data(as_text=True)
+    assert figures(html)["客户等级"][0] == "A类：重点客户"
+    # Every order of the customer (Li's too) is listed under level A, in Chinese.
+    listed = boss.get(f"/sales/order/?eq.customer_level_id={key}", headers=ZH)
+    assert len(names(listed.get_data(as_text=True))) == 4
+    grouped = boss.get("/sales/order/?group=customer_level", headers=ZH).get_data(as_text=True)
+    assert "A类：重点客户" in grouped
+    assert boss.get(f"/sales/order/?eq.customer_level_id={level_id(app, 'B')}").status_code == 200
+    assert not names(
+        boss.get(f"/sales/order/?eq.customer_level_id={level_id(app, 'B')}").get_data(as_text=True)
+    )
+    # A salesperson sees the level but does not classify.
+    wang = logged_in(app, "wang")
+    assert figures(wang.get(url, headers=EN).get_data(as_text=True))["Customer level"][0] == (
+        "A: key customers"
+    )
+    refused = wang.post(
+        "/sales/customer/new",
+        data={
+            "csrf_token": wang.csrf_token,
+            "customer_id": str(history["customer"]),
+            "level_id": str(key),
+        },
+    )
+    assert refused.status_code == 403

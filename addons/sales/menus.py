@@ -39,6 +39,14 @@ MENUS = (
         permission="sales.plan.read",
         sequence=40,
     ),
+    MenuItem(
+        "sales.customers",
+        _l("Customer classification"),
+        parent="sales",
+        view="sales.customer",
+        permission="sales.customer.read",
+        sequence=50,
+    ),
     MenuItem("sales.configuration", _l("Configuration"), parent="sales", sequence=90),
     MenuItem(
         "sales.channels",
@@ -55,6 +63,14 @@ MENUS = (
         view="sales.team",
         permission="sales.team.read",
         sequence=20,
+    ),
+    MenuItem(
+        "sales.levels",
+        _l("Customer levels"),
+        parent="sales.configuration",
+        view="sales.level",
+        permission="sales.level.read",
+        sequence=25,
     ),
     MenuItem(
         "sales.settings",

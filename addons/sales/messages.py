@@ -98,6 +98,12 @@ CHANNEL_IN_USE = _l("The channel %(name)s is used by orders; archive it instead.
 TEAM_IN_USE = _l("The team %(name)s is used by orders; archive it instead.")
 UNKNOWN_USER = _l("There is no active user with id %(id)s.")
 SETTINGS_EXIST = _l("This company has its sales settings already.")
+LEVEL_CODE_TAKEN = _l("The code %(code)s is already used by another customer level.")
+LEVEL_IN_USE = _l("The level %(name)s is given to customers; archive it instead.")
+UNKNOWN_LEVEL = _l("There is no active customer level with id %(id)s.")
+UNKNOWN_CLASSIFICATION = _l("There is no customer classification with id %(id)s.")
+ALREADY_CLASSIFIED = _l("This customer has a level already: change it there.")
+CUSTOMER_FIXED = _l("A classification stays with its customer; delete it to classify another.")
 UNKNOWN_SETTINGS = _l("There are no sales settings with id %(id)s.")
 
 # --------------------------------------------------------------------------- plans
@@ -146,6 +152,7 @@ PAYMENT_LABELS = (
     ("partly_paid", _l("Partly paid")),
     ("paid", _l("Fully paid")),
 )
+PAYMENT_STATE_LABELS = (("posted", _l("Posted")), ("cancelled", _l("Cancelled")))
 STEP_LABELS = STATE_LABELS + DELIVERY_LABELS + PAYMENT_LABELS
 TRACK_LABELS = (
     ("processing", _l("Processing")),

@@ -1,5 +1,6 @@
 """Tables of the sales addon: orders and their lines, the order timeline, customer payments
-and their allocations to orders, sales channels and teams, and per-company sales settings.
+and their allocations to orders, sales channels and teams, customer levels, per-company
+sales settings, and sales plans.
 
 Only structure lives here; the rules (numbering, totals, states, credit) are in services.py.
 Customers, products and units belong to the partners and products addons: they are
@@ -174,6 +175,48 @@ class SalesTeamMember(RecordMixin, Base):
     user = relationship("User", foreign_keys=[user_id])
 
 
+class CustomerLevel(RecordMixin, ActiveMixin, Base):
+    """A class of customers (A: key customers, B, C...): a configurable list.
+
+    The three standard levels are loaded at install with English names, shown translated.
+    """
+
+    __tablename__ = "sales_customer_level"
+    __resource__ = "sales.level"
+
+    code: Mapped[Code] = mapped_column(unique=True)
+    name: Mapped[Name]
+    sequence: Mapped[int] = mapped_column(Integer, default=10)
+
+    @property
+    def display_name(self) -> str:
+        return stored_name(self.name)
+
+
+class SalesCustomer(RecordMixin, Base):
+    """Sales' side of a customer: its level. The partner, and its credit limit, belong to
+    the partners addon; this row is keyed by the partner and goes with it (and with
+    sales, when sales is uninstalled). Whoever sees the partner sees its level."""
+
+    __tablename__ = "sales_customer"
+    __resource__ = "sales.customer"
+    __rule_parent__ = "customer"
+
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("partners_partner.id", ondelete="CASCADE"), unique=True
+    )
+    level_id: Mapped[int] = mapped_column(
+        ForeignKey("sales_customer_level.id", ondelete="RESTRICT"), index=True
+    )
+
+    customer = relationship("Partner", foreign_keys=[customer_id])
+    level: Mapped[CustomerLevel] = relationship()
+
+    @property
+    def display_name(self) -> str:
+        return self.customer.display_name if self.customer is not None else f"#{self.customer_id}"
+
+
 class SalesSettings(RecordMixin, CompanyMixin, Base):
     """A company's sales settings: how credit limits are enforced."""
 
@@ -240,11 +283,18 @@ class SalesOrder(RecordMixin, CompanyMixin, VersionMixin, Base):
     duplicated_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("sales_order.id", ondelete="SET NULL")
     )
+    # The customer's level, copied from its SalesCustomer row when the order is made and
+    # again on all its orders whenever the level changes, so lists filter and group orders
+    # by it. A plain indexed column: added in place by a later revision (no foreign key).
+    customer_level_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
     customer = relationship("Partner", foreign_keys=[customer_id])
     salesperson = relationship("User", foreign_keys=[salesperson_id])
     team: Mapped[SalesTeam | None] = relationship(foreign_keys=[team_id])
     channel: Mapped[SalesChannel | None] = relationship()
+    customer_level: Mapped[CustomerLevel | None] = relationship(
+        primaryjoin="foreign(SalesOrder.customer_level_id) == CustomerLevel.id", viewonly=True
+    )
     lines: Mapped[list[SalesOrderLine]] = relationship(
         back_populates="order",
         cascade="all, delete-orphan",

@@ -103,6 +103,19 @@ class ChannelSchema(SalesSchema):
     sequence = fields.Integer(load_default=10, validate=[Between(0, 10_000)])
 
 
+class LevelSchema(SalesSchema):
+    code = text(CODE_LENGTH, required=True)
+    name = text(NAME_LENGTH, required=True)
+    sequence = fields.Integer(load_default=10, validate=[Between(0, 10_000)])
+
+
+class CustomerSchema(SalesSchema):
+    """A customer's classification: the partner and its level."""
+
+    customer_id = record_id(required=True, allow_none=False)
+    level_id = record_id(required=True, allow_none=False)
+
+
 class TeamSchema(SalesSchema):
     name = text(NAME_LENGTH, required=True)
     leader_id = record_id()

@@ -24,6 +24,8 @@ PAYMENT = "sales.payment"
 CHANNEL = "sales.channel"
 TEAM = "sales.team"
 SETTINGS = "sales.settings"
+LEVEL = "sales.level"
+CUSTOMER = "sales.customer"
 PLAN = "sales.plan"
 APPROVE_CREDIT = f"{ORDER}.approve_credit"
 
@@ -46,6 +48,15 @@ PERMISSIONS = (
     Permission(TEAM, "create", _l("Create sales teams")),
     Permission(TEAM, "write", _l("Change sales teams")),
     Permission(TEAM, "delete", _l("Delete sales teams")),
+    Permission(LEVEL, "read", _l("See customer levels")),
+    Permission(LEVEL, "create", _l("Create customer levels")),
+    Permission(LEVEL, "write", _l("Change customer levels")),
+    Permission(LEVEL, "delete", _l("Delete customer levels")),
+    Permission(CUSTOMER, "read", _l("See the level of customers")),
+    Permission(CUSTOMER, "create", _l("Classify customers by level")),
+    Permission(CUSTOMER, "write", _l("Change the level of customers")),
+    Permission(CUSTOMER, "delete", _l("Remove the level of customers")),
+    Permission(CUSTOMER, "export", _l("Export customer levels")),
     Permission(SETTINGS, "read", _l("See the sales settings")),
     Permission(SETTINGS, "create", _l("Create the sales settings of a company")),
     Permission(SETTINGS, "write", _l("Change the sales settings (credit control)")),
@@ -69,6 +80,8 @@ USER = Role(
         f"{PAYMENT}.create",
         f"{CHANNEL}.read",
         f"{TEAM}.read",
+        f"{LEVEL}.read",
+        f"{CUSTOMER}.read",
         f"{SETTINGS}.read",
         f"{PLAN}.read",
         "products.product.read",
@@ -90,7 +103,8 @@ MANAGER = Role(
     implies=(USER.name,),
     description=_l(
         "Sees every order, payment and customer of the company, releases credit holds, "
-        "cancels payments, plans sales, and sets up channels, teams and credit control."
+        "cancels payments, plans sales, classifies customers by level, and sets up "
+        "channels, teams, customer levels and credit control."
     ),
 )
 

@@ -42,6 +42,7 @@ from addons.sales.models import (
     PaymentState,
     PaymentStatus,
     SalesChannel,
+    SalesCustomer,
     SalesOrder,
     SalesOrderEvent,
     SalesOrderLine,
@@ -208,6 +209,7 @@ def create_order(session: Session, data: Mapping[str, Any]) -> SalesOrder:
     values["order_date"] = values.get("order_date") or today()
     lines = _checked_lines(session, order, data.get("lines", []), refusals)
     refusals.raise_any()
+    values["customer_level_id"] = customer_level_of(session, values["customer_id"])
     for key, value in values.items():
         setattr(order, key, value)
     order.name = next_code(session, ORDER_SEQUENCE)
@@ -244,6 +246,8 @@ def update_order(session: Session, order_id: int, data: Mapping[str, Any]) -> Sa
     _check_header(session, order, values, refusals)
     lines = _checked_lines(session, order, rows, refusals) if rows is not None else None
     refusals.raise_any()
+    if values.get("customer_id") not in (None, order.customer_id):
+        order.customer_level_id = customer_level_of(session, values["customer_id"])
     for key, value in values.items():
         setattr(order, key, value if key != "order_date" else value or order.order_date)
     if lines is not None:
@@ -357,6 +361,13 @@ def _check_customer(
     else:
         return partner
     return None
+
+
+def customer_level_of(session: Session, customer_id: int) -> int | None:
+    """The level the customer is classified at (None: not classified)."""
+    return session.scalar(
+        select(SalesCustomer.level_id).where(SalesCustomer.customer_id == customer_id)
+    )
 
 
 def _is_company_user(session: Session, user_id: int, company_id: int) -> bool:

@@ -7,12 +7,13 @@ order timeline and allocations as read-only lists; channels, teams and settings.
 
 from __future__ import annotations
 
-from addons.sales import plans, services
+from addons.sales import customers, plans, services
 from addons.sales.messages import (
     BUDGET_LABELS,
     DELIVERY_LABELS,
     DIMENSION_LABELS,
     PAYMENT_LABELS,
+    PAYMENT_STATE_LABELS,
     PERIOD_LABELS,
     PLAN_STATE_LABELS,
     STATE_LABELS,
@@ -24,6 +25,7 @@ from addons.sales.models import (
     QUOTATION_STATES,
     BudgetCategory,
     CreditMode,
+    CustomerLevel,
     DeliveryStatus,
     OrderState,
     PaymentState,
@@ -31,6 +33,7 @@ from addons.sales.models import (
     PlanPeriod,
     PlanState,
     SalesChannel,
+    SalesCustomer,
     SalesOrder,
     SalesOrderEvent,
     SalesOrderLine,
@@ -54,7 +57,6 @@ PAYMENT_METHODS = (
     ("wechat_pay", _l("WeChat Pay")),
     ("other", _l("Other")),
 )
-PAYMENT_STATES = (("posted", _l("Posted")), ("cancelled", _l("Cancelled")))
 CREDIT_MODES = (
     ("block", _l("Hold orders over the credit limit")),
     ("warn", _l("Confirm them with a warning")),
@@ -167,6 +169,8 @@ ORDERS = ModelView(
         ViewField("team_id", _l("Sales team")),
         ViewField("channel", _l("Channel")),
         ViewField("channel_id", _l("Channel")),
+        ViewField("customer_level", _l("Customer level")),
+        ViewField("customer_level_id", _l("Customer level"), readonly=True),
         ViewField("client_reference", _l("Customer reference")),
         ViewField("currency", _l("Currency"), readonly=True),
         ViewField("state", _l("Status"), choices=STATE_LABELS, readonly=True),
@@ -251,6 +255,7 @@ ORDERS = ModelView(
         "delivery_status",
         "payment_status",
         "customer",
+        "customer_level",
         "salesperson",
         "team",
         "channel",
@@ -372,7 +377,7 @@ PAYMENTS = ModelView(
         ViewField("reference", _l("Reference")),
         ViewField("amount", _l("Amount")),
         ViewField("currency", _l("Currency"), readonly=True),
-        ViewField("state", _l("Status"), choices=PAYMENT_STATES, readonly=True),
+        ViewField("state", _l("Status"), choices=PAYMENT_STATE_LABELS, readonly=True),
         ViewField("cancel_reason", _l("Cancellation reason"), readonly=True),
         ViewField("note", _l("Note")),
     ),
@@ -488,6 +493,52 @@ TEAMS = ModelView(
     lines=(LineGrid("members", _l("Salespeople"), fields=(ViewField("user_id", _l("User")),)),),
 )
 
+
+LEVELS = ModelView(
+    name="sales.level",
+    model=CustomerLevel,
+    label=_l("Customer levels"),
+    fields=(
+        ViewField("code", _l("Code")),
+        ViewField("name", _l("Name")),
+        ViewField("sequence", _l("Order in lists")),
+    ),
+    list_columns=("name", "code", "sequence"),
+    form_fields=("name", "code", "sequence"),
+    search_fields=("name", "code"),
+    default_order="sequence",
+    create=customers.create_level,
+    update=customers.update_level,
+    delete=customers.delete_level,
+    api="sales/customer-levels",
+    import_key="code",
+    links=(
+        ViewLink(_l("Customers"), "sales.customer", "level_id"),
+        ViewLink(_l("Orders"), "sales.order", "customer_level_id"),
+    ),
+)
+
+CUSTOMERS = ModelView(
+    name="sales.customer",
+    model=SalesCustomer,
+    label=_l("Customer classification"),
+    fields=(
+        ViewField("customer", _l("Customer")),
+        ViewField("customer_id", _l("Customer")),
+        ViewField("level", _l("Customer level")),
+        ViewField("level_id", _l("Customer level")),
+        ViewField("updated_at", _l("Changed on")),
+    ),
+    list_columns=("customer", "level", "updated_at"),
+    form_fields=("customer_id", "level_id"),
+    default_order="customer_id",
+    create=customers.classify_customer,
+    update=customers.update_classification,
+    delete=customers.delete_classification,
+    api="sales/customers",
+    import_key="customer_id",
+    group_by=("level",),
+)
 
 SETTINGS = ModelView(
     name="sales.settings",
@@ -624,7 +675,19 @@ PLANS = ModelView(
     ),
 )
 
-VIEWS = (ORDERS, LINES, EVENTS, PAYMENTS, ALLOCATIONS, PLANS, CHANNELS, TEAMS, SETTINGS)
+VIEWS = (
+    ORDERS,
+    LINES,
+    EVENTS,
+    PAYMENTS,
+    ALLOCATIONS,
+    PLANS,
+    CUSTOMERS,
+    LEVELS,
+    CHANNELS,
+    TEAMS,
+    SETTINGS,
+)
 
 # Keep the enum members and their labels in step (a test compares them).
 LABELLED_ENUMS = (
@@ -633,7 +696,7 @@ LABELLED_ENUMS = (
     (PaymentStatus, PAYMENT_LABELS),
     (Track, TRACK_LABELS),
     (CreditMode, CREDIT_MODES),
-    (PaymentState, PAYMENT_STATES),
+    (PaymentState, PAYMENT_STATE_LABELS),
     (PlanState, PLAN_STATE_LABELS),
     (PlanPeriod, PERIOD_LABELS),
     (TargetDimension, DIMENSION_LABELS),
