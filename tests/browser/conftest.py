@@ -34,7 +34,9 @@ CHROMIUM_FLAGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 ADDONS = frozenset({"partners", "products"})
-TIMEOUT_MS = 10_000
+# Generous: CI machines run the suite on two cores with other work. Assertions
+# (``expect``) wait as long as actions do.
+TIMEOUT_MS = 20_000
 
 # Partners already there when a test starts: two customers, one supplier only.
 SEED_PARTNERS = (
@@ -198,6 +200,9 @@ def page(browser, live_server, console):
         accept_downloads=True,
     )
     context.set_default_timeout(TIMEOUT_MS)
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
     context.add_init_script(CSP_LISTENER)
     opened = context.new_page()
     opened.on(
