@@ -141,6 +141,39 @@ def quant_id(session: Session, product_id: int, location: Place, lot_id: int | N
     return session.scalar(select(Quant.id).where(*key, Quant.lot_key == lot_key))
 
 
+def ensure_quants(session: Session, moves: Iterable[Move]) -> None:
+    """Empty quants where confirmed moves are expected to bring goods, or to take goods
+    they have not reserved yet, so that stock lists (StockPosition reads quants) show
+    what is expected there. One INSERT ... ON CONFLICT DO NOTHING for all of them."""
+    now = utcnow()
+    rows: dict[tuple[int, int, int], dict[str, Any]] = {}
+    for move in moves:
+        ends = [move.to_location_id]
+        if move.reserved_qty < move.product_qty:
+            ends.append(move.from_location_id)
+        for location_id in ends:
+            location = place(session, location_id)
+            key = (move.product_id, location.id, move.lot_id or 0)
+            if location.holds_stock and key not in rows:
+                rows[key] = {
+                    "product_id": move.product_id,
+                    "location_id": location.id,
+                    "lot_id": move.lot_id,
+                    "lot_key": move.lot_id or 0,
+                    "warehouse_id": location.warehouse_id,
+                    "company_id": location.company_id,
+                    "on_hand": ZERO,
+                    "reserved": ZERO,
+                    "available": ZERO,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+    if rows:
+        dialect = session.get_bind().dialect.name
+        maker = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        session.execute(maker(Quant).values(list(rows.values())).on_conflict_do_nothing())
+
+
 def _forget_quant(session: Session, quant: int) -> None:
     """Expire a quant loaded as an object, so that reading it shows the UPDATE's result."""
     loaded = session.identity_map.get(session.identity_key(Quant, quant))

@@ -1031,6 +1031,7 @@ def _amend_done_quantities(session: Session, picking: Picking, rows: Any) -> Non
             ledger.unreserve(session, move)
             move.lot_id = lot_id
             _reserve(session, move)
+            ledger.ensure_quants(session, [move])
     _sync_state(picking)
 
 
@@ -1067,6 +1068,7 @@ def _split_serials(session: Session, move: Move, lots: list[int]) -> None:
     for part in parts:
         part.state = StockState.WAITING
         _reserve(session, part)
+    ledger.ensure_quants(session, move.picking.moves)
 
 
 def _changes_demand(move: Move, row: Mapping[str, Any]) -> bool:
@@ -1104,6 +1106,7 @@ def _confirm(session: Session, picking: Picking) -> None:
     _check_return(session, picking)
     for move in list(picking.moves):
         _reserve(session, move)
+    ledger.ensure_quants(session, picking.moves)
     _sync_state(picking)
     rules.refresh(session, _places(session, picking.moves))
 

@@ -38,7 +38,6 @@ from addons.inventory.models import (
     Priority,
     ProductCost,
     ProductTracking,
-    Quant,
     Receipt,
     RuleStatus,
     StockCount,
@@ -48,6 +47,7 @@ from addons.inventory.models import (
     Transfer,
     Warehouse,
 )
+from addons.inventory.positions import StockPosition
 from addons.inventory.security import APPROVE_COUNT, REVERSE, VALIDATE
 from core.db import utcnow
 from core.hookspecs import LineGrid, ModelView, ViewAction, ViewField, ViewFilter, ViewLink
@@ -363,17 +363,21 @@ def _slow_moving():
     """Stock held where nothing of the product has gone out for SLOW_MOVING_DAYS."""
     since = utcnow() - timedelta(days=SLOW_MOVING_DAYS)
     recent = exists().where(
-        Move.product_id == Quant.product_id,
-        Move.from_location_id == Quant.location_id,
+        Move.product_id == StockPosition.product_id,
+        Move.from_location_id == StockPosition.location_id,
         Move.state == StockState.DONE,
         Move.date_done >= since,
     )
-    return (Quant.on_hand > 0) & ~recent
+    return (StockPosition.on_hand > 0) & ~recent
+
+
+def _planned():
+    return (StockPosition.incoming != 0) | (StockPosition.outgoing != 0)
 
 
 STOCK = ModelView(
     name="inventory.stock",
-    model=Quant,
+    model=StockPosition,
     label=_l("Stock on hand"),
     fields=(
         ViewField("product", _l("Product")),
@@ -386,24 +390,39 @@ STOCK = ModelView(
         ViewField("on_hand", _l("On hand")),
         ViewField("reserved", _l("Reserved")),
         ViewField("available", _l("Available")),
+        ViewField("incoming", _l("Expected in")),
+        ViewField("outgoing", _l("Expected out")),
+        ViewField("forecast", _l("Forecast")),
         ViewField("updated_at", _l("Last change")),
     ),
-    list_columns=("product", "location", "lot", "warehouse", "on_hand", "reserved", "available"),
+    list_columns=(
+        "product",
+        "location",
+        "lot",
+        "warehouse",
+        "on_hand",
+        "reserved",
+        "available",
+        "incoming",
+        "outgoing",
+        "forecast",
+    ),
     form_fields=("product_id", "location_id", "lot_id", "on_hand"),
     filters=(
-        ViewFilter("in_stock", _l("In stock"), lambda: Quant.on_hand > 0),
-        ViewFilter("available", _l("Available"), lambda: Quant.available > 0),
-        ViewFilter("reserved", _l("Reserved"), lambda: Quant.reserved > 0),
-        ViewFilter("negative", _l("Negative"), lambda: Quant.on_hand < 0),
+        ViewFilter("in_stock", _l("In stock"), lambda: StockPosition.on_hand > 0),
+        ViewFilter("available", _l("Available"), lambda: StockPosition.available > 0),
+        ViewFilter("reserved", _l("Reserved"), lambda: StockPosition.reserved > 0),
+        ViewFilter("negative", _l("Negative"), lambda: StockPosition.on_hand < 0),
+        ViewFilter("planned", _l("Expected in or out"), lambda: _planned()),
+        ViewFilter("short", _l("Forecast below zero"), lambda: StockPosition.forecast < 0),
         ViewFilter("slow", _l("Slow-moving (nothing out for 90 days)"), lambda: _slow_moving()),
     ),
     default_order="product_id",
     create=services.create_stock,
     update=services.update_stock,
     api="inventory/stock",
-    measures=("on_hand", "reserved", "available"),
+    measures=("on_hand", "reserved", "available", "incoming", "outgoing", "forecast"),
     group_by=("product", "warehouse", "location", "lot"),
-    links=(ViewLink(_l("Moves"), "inventory.move", "product_id"),),
     import_key=None,
 )
 

@@ -92,10 +92,11 @@ def test_the_check_command_proves_the_ledger_and_fails_when_it_does_not_balance(
 def test_the_stock_list_finds_slow_moving_stock(db_session, chair, desk):
     from sqlalchemy import select
 
+    from addons.inventory.positions import StockPosition
     from addons.inventory.views import STOCK
 
     slow = next(f for f in STOCK.filters if f.name == "slow")
     receive(db_session, (chair, 5), (desk, 5))
     deliver(db_session, (desk, 1), validate=True)
-    found = db_session.scalars(select(Quant.product_id).where(slow.condition())).all()
+    found = db_session.scalars(select(StockPosition.product_id).where(slow.condition())).all()
     assert found == [chair.id]
