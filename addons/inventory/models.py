@@ -64,6 +64,7 @@ PATH_SEPARATOR = "/"
 # 64-bit scaled integers (core.db.ExactDecimal).
 UnitCost = ExactDecimal(18, 6)
 StockValue = ExactDecimal(18, 4)
+QuantityType = ExactDecimal(18, 4)  # core.db.Quantity
 
 
 def _enum_column(enum_class: type[enum.Enum]) -> Enum:
