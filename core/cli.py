@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import unicodedata
@@ -30,11 +31,18 @@ class TesseraGroup(FlaskGroup):
             app = info.load_app()
         except Exception:  # the app itself cannot start: built-in commands must still work
             return {}
-        from core.plugins import collect, make_plugin_manager
+        from core.plugins import make_plugin_manager
 
         catalog = app.extensions["tessera.catalog"]
         pm = make_plugin_manager(catalog, catalog.names())
-        return {c.name: c for c in collect(pm, "core_register_commands")}
+        commands = {}
+        for impl in pm.hook.core_register_commands.get_hookimpls():
+            addon = impl.plugin_name.split("+", 1)[0]
+            for command in impl.function() or ():
+                if addon != "core":
+                    _refuse_unless_installed(command, addon)
+                commands[command.name] = command
+        return commands
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = set(super().list_commands(ctx))
@@ -42,6 +50,34 @@ class TesseraGroup(FlaskGroup):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         return super().get_command(ctx, name) or self._addon_commands(ctx).get(name)
+
+
+def _refuse_unless_installed(command: click.Command, addon: str) -> None:
+    """Make ``command`` (or the group) refuse to run while ``addon`` is not installed:
+    Flask needs every discovered addon's commands up front, but only installed addons'
+    tables exist."""
+    if getattr(command, "_tessera_addon", None) == addon:
+        return
+    callback = command.callback
+
+    def guarded(*args, **kwargs):
+        from core.registry import get_registry
+
+        app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+        with app.app_context():
+            installed = get_registry(app).is_installed(addon)
+        if not installed:
+            raise click.ClickException(
+                _(
+                    "The %(addon)s addon is not installed: install it first "
+                    "(tessera addons install %(addon)s).",
+                    addon=addon,
+                )
+            )
+        return callback(*args, **kwargs) if callback is not None else None
+
+    command.callback = functools.update_wrapper(guarded, callback) if callback else guarded
+    command._tessera_addon = addon
 
 
 cli = TesseraGroup(

@@ -123,3 +123,15 @@ def test_listing_speaks_the_terminal_language(fixture_app, run, monkeypatch):
     assert "[依赖: -]" in alpha
     beta = next(line for line in result.output.splitlines() if line.startswith("beta "))
     assert "未安装" in beta
+
+
+def test_an_addons_command_refuses_to_run_until_it_is_installed(fixture_app, run):
+    app = fixture_app()
+    refused = run(app, "delta", "count")
+    assert refused.exit_code == 1
+    assert "The delta addon is not installed" in refused.output
+    assert "tessera addons install delta" in refused.output
+    run(app, "addons", "install", "delta")
+    counted = run(app, "delta", "count")
+    assert counted.exit_code == 0, counted.output
+    assert counted.output.strip() == "0"

@@ -196,3 +196,23 @@ def core_register_form_panels():
             permission="delta.task.delete",
         ),
     ]
+
+
+@hookimpl
+def core_register_commands():
+    import click
+    from flask.cli import AppGroup
+
+    @click.group("delta", cls=AppGroup)
+    def delta_group():
+        """delta's commands (tests of addon commands)."""
+
+    @delta_group.command("count")
+    def count_command():
+        from sqlalchemy import func, select
+
+        from core import db
+
+        click.echo(db.session().scalar(select(func.count()).select_from(DeltaTask)))
+
+    return [delta_group]
