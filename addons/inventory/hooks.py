@@ -11,9 +11,9 @@ import click
 from flask import Blueprint
 from sqlalchemy.orm import Session
 
-from addons.inventory import counts, pages, queries, rules, security, services
+from addons.inventory import counts, notifications, pages, queries, rules, security, services
 from addons.inventory.cli import inventory_group
-from addons.inventory.hookspecs import DeliveryRequest, PickingRef, StockLevel
+from addons.inventory.hookspecs import DeliveryRequest, PickingRef, StockAlert, StockLevel
 from addons.inventory.menus import MENUS
 from addons.inventory.messages import _l
 from addons.inventory.panels import PANELS
@@ -133,3 +133,8 @@ def inventory_stock_levels(
     product_ids: tuple[int, ...], warehouse_id: int | None, session: Session
 ) -> dict[int, StockLevel] | None:
     return queries.stock_levels(session, product_ids, warehouse_id=warehouse_id)
+
+
+@hookimpl
+def inventory_stock_below_minimum(alerts: tuple[StockAlert, ...], session: Session) -> None:
+    notifications.notify(session, alerts)

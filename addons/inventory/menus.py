@@ -1,8 +1,10 @@
-"""The inventory app in the menu: operations, stock and its history, configuration."""
+"""The inventory app in the menu: operations, stock and its history, configuration. The
+stock notifications' entry counts the reader's unread ones (notifications.MenuLabel)."""
 
 from __future__ import annotations
 
 from addons.inventory.messages import _l
+from addons.inventory.notifications import MenuLabel
 from core.hookspecs import MenuItem
 
 MENUS = (
@@ -55,6 +57,14 @@ MENUS = (
         view="inventory.stock_rule",
         permission="inventory.stock_rule.read",
         sequence=25,
+    ),
+    MenuItem(
+        "inventory.notifications",
+        MenuLabel(),
+        parent="inventory",
+        view="inventory.notification",
+        permission="inventory.notification.read",
+        sequence=26,
     ),
     MenuItem(
         "inventory.moves",

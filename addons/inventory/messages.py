@@ -204,6 +204,12 @@ RULE_TAKEN = _l("This product already has a stock rule in this warehouse.")
 RULE_PRODUCT = _l("Product %(id)s is not a stocked product of this company.")
 RULE_MAXIMUM = _l("The maximum cannot be below the minimum.")
 
+NOTIFICATIONS = _l("Stock notifications")
+NOTIFICATIONS_UNREAD = _l("Stock notifications (%(count)s)")
+ALERT_ROLE = _l(
+    "The role %(role)s does not exist, or its holders may not read stock notifications."
+)
+
 # --------------------------------------------------------------------------- stocktaking
 
 UNKNOWN_COUNT = _l("There is no stocktaking with id %(id)s.")

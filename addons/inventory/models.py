@@ -58,6 +58,7 @@ ORIGIN_NAME_LENGTH = 128
 REFERENCE_LENGTH = 128
 REASON_LENGTH = 1000
 ADDRESS_LENGTH = 500
+ROLE_NAME_LENGTH = 64
 PATH_SEPARATOR = "/"
 
 # Unit costs keep six places (a gram of saffron); stock values four. Both fit SQLite's
@@ -178,6 +179,9 @@ class Warehouse(RecordMixin, ActiveMixin, CompanyMixin, Base):
     count_approval_value: Mapped[Decimal | None] = mapped_column(StockValue)
     address: Mapped[str | None] = mapped_column(String(ADDRESS_LENGTH))
     sequence: Mapped[int] = mapped_column(Integer, default=10)
+    # Holders of this role are notified when a stock rule of the warehouse falls under its
+    # minimum; None: nobody is (the alerts list still shows it).
+    alert_role: Mapped[str | None] = mapped_column(String(ROLE_NAME_LENGTH))
 
     company = relationship("Company")
     members: Mapped[list[WarehouseMember]] = relationship(
@@ -623,6 +627,43 @@ class StockRule(RecordMixin, ActiveMixin, CompanyMixin, Base):
     )
     checked_at: Mapped[datetime | None]
 
+    product = relationship("Product", foreign_keys=[product_id])
+    warehouse: Mapped[Warehouse] = relationship()
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.warehouse.code}: {self.product.display_name}"
+
+
+class StockNotification(IdMixin, TimestampMixin, CompanyMixin, Base):
+    """A stock alert told to one user (the holders of the warehouse's ``alert_role``):
+    what the rule said when it fell under its minimum, and when the user read it.
+
+    Written with a Core INSERT when the alert is raised (no change audit: the rule's
+    history is the record); each user reads and marks only their own.
+    """
+
+    __tablename__ = "inventory_notification"
+    __resource__ = "inventory.notification"
+    __table_args__ = (Index("ix_inventory_notification_unread", "user_id", "read_at"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id", ondelete="CASCADE"))
+    rule_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inventory_stock_rule.id", ondelete="SET NULL"), index=True
+    )
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products_product.id", ondelete="CASCADE"), index=True
+    )
+    warehouse_id: Mapped[int] = mapped_column(
+        ForeignKey("inventory_warehouse.id", ondelete="CASCADE"), index=True
+    )
+    forecast: Mapped[Quantity]
+    minimum: Mapped[Quantity]
+    proposed: Mapped[Quantity]
+    read_at: Mapped[datetime | None]
+
+    user = relationship("User", foreign_keys=[user_id])
+    rule: Mapped[StockRule | None] = relationship()
     product = relationship("Product", foreign_keys=[product_id])
     warehouse: Mapped[Warehouse] = relationship()
 

@@ -18,6 +18,7 @@ from addons.inventory.models import (
     LOT_NAME_LENGTH,
     ORIGIN_NAME_LENGTH,
     REASON_LENGTH,
+    ROLE_NAME_LENGTH,
     WAREHOUSE_CODE_LENGTH,
     LocationKind,
     Priority,
@@ -66,6 +67,7 @@ class WarehouseSchema(InventorySchema):
     count_approval_value = number(18, 4, non_negative, allow_none=True)
     address = text(ADDRESS_LENGTH)
     sequence = fields.Integer(strict=False, allow_none=True)
+    alert_role = text(ROLE_NAME_LENGTH)
 
 
 class LocationSchema(InventorySchema):

@@ -19,6 +19,7 @@ from addons.inventory.models import (
     Picking,
     Quant,
     StockCount,
+    StockNotification,
     StockRule,
     Warehouse,
     WarehouseMember,
@@ -35,6 +36,7 @@ QUANT = "inventory.quant"
 VALUATION = "inventory.valuation"
 STOCK_RULE = "inventory.stock_rule"
 COUNT = "inventory.count"
+NOTIFICATION = "inventory.notification"
 APPROVE_COUNT = f"{COUNT}.approve"
 VALIDATE = f"{PICKING}.validate"
 REVERSE = f"{MOVE}.reverse"
@@ -86,6 +88,9 @@ PERMISSIONS = (
     Permission(COUNT, "delete", _l("Delete draft stocktakings")),
     Permission(COUNT, "approve", _l("Approve large stocktaking discrepancies")),
     Permission(COUNT, "export", _l("Export stocktakings")),
+    Permission(NOTIFICATION, "read", _l("Read one's stock notifications")),
+    Permission(NOTIFICATION, "write", _l("Mark one's stock notifications read")),
+    Permission(NOTIFICATION, "export", _l("Export one's stock notifications")),
     Permission(VALUATION, "read", _l("See stock values and average costs")),
     Permission(VALUATION, "export", _l("Export stock values")),
 )
@@ -115,6 +120,9 @@ USER = Role(
         f"{COUNT}.create",
         f"{COUNT}.write",
         f"{COUNT}.delete",
+        f"{NOTIFICATION}.read",
+        f"{NOTIFICATION}.write",
+        f"{NOTIFICATION}.export",
         "products.product.read",
         "products.category.read",
         "products.uom.read",
@@ -188,6 +196,10 @@ def _everything(principal: Principal):
     return true()
 
 
+def _own_notifications(principal: Principal):
+    return StockNotification.user_id == principal.user_id
+
+
 def record_rules() -> list[RecordRule]:
     """Role rules OR together: a manager's "everything" lifts a user's limits."""
     user, everyone = (USER.name,), (MANAGER.name,)
@@ -203,4 +215,6 @@ def record_rules() -> list[RecordRule]:
     ):
         rules.append(RecordRule(resource, "own warehouses", domain, roles=user))
         rules.append(RecordRule(resource, "every warehouse", _everything, roles=everyone))
+    # Everyone, managers too, reads and marks their own notifications only.
+    rules.append(RecordRule(NOTIFICATION, "own notifications", _own_notifications))
     return rules

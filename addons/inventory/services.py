@@ -27,7 +27,7 @@ from marshmallow import ValidationError
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from addons.inventory import ledger, rules, tracking
+from addons.inventory import ledger, notifications, rules, tracking
 from addons.inventory import messages as msg
 from addons.inventory.hookspecs import DeliveryRequest, MovedLine, PickingRef
 from addons.inventory.ledger import ZERO, InventoryError
@@ -162,6 +162,7 @@ def create_warehouse(session: Session, data: Mapping[str, Any]) -> Warehouse:
     and receiving, stock, output and scrap under it."""
     data = _mapping(data)
     values = load(WarehouseSchema(), _without(data, "members"))
+    notifications.check_role(session, values.get("alert_role"))
     company_id = default_company_id(session)
     values["code"] = values["code"].upper()
     _check_warehouse_code(session, company_id, values["code"], None)
@@ -183,6 +184,7 @@ def update_warehouse(session: Session, warehouse_id: int, data: Mapping[str, Any
     data = _mapping(data)
     warehouse = _get(session, Warehouse, warehouse_id, msg.UNKNOWN_WAREHOUSE)
     values = load(WarehouseSchema(), _without(data, "members"), partial=True)
+    notifications.check_role(session, values.get("alert_role"))
     members = None
     if "members" in data:
         members = _checked_members(session, warehouse.company_id, data["members"], warehouse)
@@ -1855,7 +1857,7 @@ def _present(values: Mapping[str, Any]) -> dict[str, Any]:
     return {
         key: value
         for key, value in values.items()
-        if value is not None or key in ("address", "note")
+        if value is not None or key in ("address", "note", "alert_role")
     }
 
 

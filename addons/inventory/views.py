@@ -14,7 +14,7 @@ from datetime import timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.orm import object_session
 
-from addons.inventory import counts, rules, services, tracking
+from addons.inventory import counts, notifications, rules, services, tracking
 from addons.inventory.messages import (
     COUNT_STATE_LABELS,
     KIND_LABELS,
@@ -41,6 +41,7 @@ from addons.inventory.models import (
     Receipt,
     RuleStatus,
     StockCount,
+    StockNotification,
     StockRule,
     StockState,
     Tracking,
@@ -608,10 +609,24 @@ WAREHOUSES = ModelView(
         ViewField("count_approval_value", _l("Stocktaking differences approved above")),
         ViewField("address", _l("Address")),
         ViewField("sequence", _l("Order in lists"), required=False),
+        ViewField(
+            "alert_role",
+            _l("Notify of stock alerts"),
+            choices=notifications.RoleChoices(),  # type: ignore[arg-type]  (read when drawn)
+            required=False,
+        ),
         ViewField("company", _l("Company")),
     ),
     list_columns=("code", "name", "allow_negative", "address"),
-    form_fields=("code", "name", "allow_negative", "count_approval_value", "address", "sequence"),
+    form_fields=(
+        "code",
+        "name",
+        "allow_negative",
+        "count_approval_value",
+        "alert_role",
+        "address",
+        "sequence",
+    ),
     search_fields=("code", "name"),
     default_order="sequence",
     create=services.create_warehouse,
@@ -712,6 +727,47 @@ TRACKING = ModelView(
     import_key=None,
 )
 
+NOTIFICATIONS = ModelView(
+    name="inventory.notification",
+    model=StockNotification,
+    label=_l("Stock notifications"),
+    fields=(
+        ViewField("created_at", _l("Raised on")),
+        ViewField("product", _l("Product")),
+        ViewField("warehouse", _l("Warehouse")),
+        ViewField("forecast", _l("Forecast")),
+        ViewField("minimum", _l("Minimum")),
+        ViewField("proposed", _l("To replenish")),
+        ViewField("rule", _l("Stock rule")),
+        ViewField("read_at", _l("Read on")),
+    ),
+    list_columns=(
+        "created_at",
+        "product",
+        "warehouse",
+        "forecast",
+        "minimum",
+        "proposed",
+        "read_at",
+    ),
+    form_fields=("forecast", "minimum", "proposed", "read_at"),
+    filters=(ViewFilter("unread", _l("Unread"), lambda: StockNotification.read_at.is_(None)),),
+    default_order="created_at",
+    api="inventory/notifications",
+    actions=(
+        ViewAction(
+            "mark_read",
+            _l("Mark read"),
+            notifications.mark_read,
+            when=lambda notification: notification.read_at is None,
+            bulk=True,
+            primary=True,
+        ),
+    ),
+    group_by=("product", "warehouse", "created_at"),
+    import_key=None,
+)
+
 VIEWS = (
     RECEIPTS,
     DELIVERIES,
@@ -725,6 +781,7 @@ VIEWS = (
     LOCATIONS,
     LOTS,
     TRACKING,
+    NOTIFICATIONS,
 )
 
 # Keep the enum members and their labels in step (a test compares them).
