@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from addons.partners.hookspecs import PartnerRef
-from addons.sales import customers, security, services
+from addons.sales import customers, reports, security, services
 from addons.sales.hookspecs import OrderRef
 from addons.sales.menus import MENUS
 from addons.sales.messages import OPEN_ORDERS_BLOCK, _l
@@ -20,6 +20,7 @@ from addons.sales.models import ORDER_SEQUENCE, PAYMENT_SEQUENCE
 from addons.sales.views import VIEWS
 from core.hookspecs import (
     AddonEvent,
+    Dashboard,
     FormPanel,
     MenuItem,
     ModelView,
@@ -70,6 +71,11 @@ def core_register_menus() -> list[MenuItem]:
 @hookimpl
 def core_register_form_panels() -> list[FormPanel]:
     return list(customers.PANELS)
+
+
+@hookimpl
+def core_register_dashboards() -> list[Dashboard]:
+    return list(reports.DASHBOARDS)
 
 
 @hookimpl

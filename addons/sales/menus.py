@@ -8,6 +8,14 @@ from core.hookspecs import MenuItem
 MENUS = (
     MenuItem("sales", _l("Sales"), sequence=30, icon="cart"),
     MenuItem(
+        "sales.overview",
+        _l("Sales overview"),
+        parent="sales",
+        dashboard="sales.overview",
+        permission="sales.order.read",
+        sequence=5,
+    ),
+    MenuItem(
         "sales.orders",
         _l("Orders"),
         parent="sales",

@@ -277,6 +277,9 @@ class SalesOrder(RecordMixin, CompanyMixin, VersionMixin, Base):
     amount_tax: Mapped[Money] = mapped_column(default=Decimal(0))
     amount_total: Mapped[Money] = mapped_column(default=Decimal(0))
     amount_paid: Mapped[Money] = mapped_column(default=Decimal(0))
+    # What is still owed (total - paid), stored so lists and dashboards sum it; every
+    # statement that changes the total or the paid amount sets it in the same statement.
+    amount_due: Mapped[Money] = mapped_column(default=Decimal(0))
 
     confirmed_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(String(REASON_LENGTH))
@@ -309,10 +312,6 @@ class SalesOrder(RecordMixin, CompanyMixin, VersionMixin, Base):
     )
 
     @property
-    def amount_due(self) -> Decimal:
-        return self.amount_total - self.amount_paid
-
-    @property
     def display_name(self) -> str:
         return self.name
 
@@ -343,6 +342,11 @@ class SalesOrderLine(RecordMixin, Base):
     tax: Mapped[Money] = mapped_column(default=Decimal(0))
     total: Mapped[Money] = mapped_column(default=Decimal(0))
     qty_delivered: Mapped[Quantity] = mapped_column(default=Decimal(0))
+    # The order's date and processing state, copied by the services whenever the order's
+    # change, so lines are listed, grouped and charted by them (the period's best-selling
+    # products among confirmed orders) without a join. Added in place by a later revision.
+    order_date: Mapped[date | None] = mapped_column(Date, index=True)
+    state: Mapped[OrderState | None] = mapped_column(_enum_column(OrderState))
 
     order: Mapped[SalesOrder] = relationship(back_populates="lines")
     product = relationship("Product", foreign_keys=[product_id])

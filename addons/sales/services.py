@@ -27,6 +27,7 @@ from flask import has_app_context
 from marshmallow import ValidationError
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from addons.sales import messages as msg
 from addons.sales.hookspecs import OrderLineRef, OrderRef
@@ -252,6 +253,8 @@ def update_order(session: Session, order_id: int, data: Mapping[str, Any]) -> Sa
         setattr(order, key, value if key != "order_date" else value or order.order_date)
     if lines is not None:
         _apply_lines(order, lines)
+    for line in order.lines:
+        line.order_date = order.order_date
     session.flush()
     return order
 
@@ -521,6 +524,7 @@ def _apply_lines(order: SalesOrder, lines: list[CheckedLine]) -> None:
         for key, value in checked.values.items():
             setattr(line, key, value)
         line.sequence = position * 10
+        line.order_date, line.state = order.order_date, order.state
         amounts = line_amounts(
             line.quantity, line.price_unit, line.discount, line.tax_rate, order.currency
         )
@@ -535,6 +539,7 @@ def compute_totals(order: SalesOrder) -> None:
     order.amount_untaxed = sum((line.subtotal for line in order.lines), Decimal(0))
     order.amount_tax = sum((line.tax for line in order.lines), Decimal(0))
     order.amount_total = sum((line.total for line in order.lines), Decimal(0))
+    order.amount_due = order.amount_total - (order.amount_paid or Decimal(0))
 
 
 def _refuse_amendments(
@@ -697,7 +702,21 @@ def _set_state(
 ) -> None:
     previous = order.state
     order.state = state
+    _copy_state_to_lines(session, order)
     _log(session, order, Track.PROCESSING, previous, state, note)
+
+
+def _copy_state_to_lines(session: Session, order: SalesOrder) -> None:
+    """The lines take the order's state in one statement (not one per line, and no change
+    of the lines to audit: the copy is the order's); lines in memory are told too."""
+    session.execute(
+        update(SalesOrderLine)
+        .where(SalesOrderLine.order_id == order.id)
+        .values(state=order.state)
+        .execution_options(synchronize_session=False)
+    )
+    for line in order.__dict__.get("lines", ()):
+        set_committed_value(line, "state", order.state)
 
 
 def _log(
@@ -1068,7 +1087,11 @@ def _pay(
             SalesOrder.state.in_(BINDING_STATES),
             SalesOrder.amount_paid + amount <= SalesOrder.amount_total,
         )
-        .values(amount_paid=SalesOrder.amount_paid + amount, version=SalesOrder.version + 1)
+        .values(
+            amount_paid=SalesOrder.amount_paid + amount,
+            amount_due=SalesOrder.amount_due - amount,
+            version=SalesOrder.version + 1,
+        )
         .execution_options(synchronize_session=False)
     )
     session.refresh(order)
@@ -1152,6 +1175,7 @@ def cancel_payment(session: Session, payment: SalesPayment, data: Any = None) ->
             .where(SalesOrder.id == allocation.order_id)
             .values(
                 amount_paid=SalesOrder.amount_paid - allocation.amount,
+                amount_due=SalesOrder.amount_due + allocation.amount,
                 version=SalesOrder.version + 1,
             )
             .execution_options(synchronize_session=False)

@@ -180,6 +180,7 @@ ORDERS = ModelView(
         ViewField("amount_tax", _l("Tax"), readonly=True),
         ViewField("amount_total", _l("Total"), readonly=True),
         ViewField("amount_paid", _l("Paid"), readonly=True),
+        ViewField("amount_due", _l("Amount due"), readonly=True),
         ViewField("cancel_reason", _l("Cancellation reason"), readonly=True),
         ViewField("note", _l("Note")),
         ViewField("created_at", _l("Created on")),
@@ -209,6 +210,7 @@ ORDERS = ModelView(
         "amount_tax",
         "amount_total",
         "amount_paid",
+        "amount_due",
         "currency",
         "cancel_reason",
         "note",
@@ -249,7 +251,7 @@ ORDERS = ModelView(
     state_field="state",
     kanban=True,
     move=services.move_order,
-    measures=("amount_untaxed", "amount_tax", "amount_total", "amount_paid"),
+    measures=("amount_untaxed", "amount_tax", "amount_total", "amount_paid", "amount_due"),
     group_by=(
         "state",
         "delivery_status",
@@ -291,6 +293,8 @@ LINES = ModelView(
         ViewField("total", _l("Total")),
         ViewField("product_qty", _l("Quantity in the product's unit")),
         ViewField("qty_delivered", _l("Delivered")),
+        ViewField("order_date", _l("Order date")),
+        ViewField("state", _l("Status"), choices=STATE_LABELS),
     ),
     list_columns=(
         "order",
@@ -304,6 +308,8 @@ LINES = ModelView(
         "tax",
         "total",
         "qty_delivered",
+        "order_date",
+        "state",
     ),
     form_fields=(
         "order_id",
@@ -319,12 +325,24 @@ LINES = ModelView(
         "total",
         "product_qty",
         "qty_delivered",
+        "order_date",
+        "state",
     ),
     search_fields=("description",),
+    filters=(
+        ViewFilter(
+            "quotations", _l("Quotations"), lambda: SalesOrderLine.state.in_(QUOTATION_STATES)
+        ),
+        ViewFilter(
+            "orders",
+            _l("Sales orders"),
+            lambda: SalesOrderLine.state.in_((OrderState.CONFIRMED, OrderState.DONE)),
+        ),
+    ),
     default_order="id",
     api="sales/order-lines",
-    measures=("quantity", "subtotal", "tax", "total"),
-    group_by=("order", "product"),
+    measures=("quantity", "product_qty", "subtotal", "tax", "total"),
+    group_by=("product", "order", "state", "order_date"),
     import_key=None,
 )
 
