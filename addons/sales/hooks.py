@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from addons.partners.hookspecs import PartnerRef
-from addons.sales import customers, reports, security, services
+from addons.sales import customers, plans, reports, security, services
 from addons.sales.hookspecs import OrderRef
 from addons.sales.menus import MENUS
 from addons.sales.messages import OPEN_ORDERS_BLOCK, _l
@@ -70,7 +70,7 @@ def core_register_menus() -> list[MenuItem]:
 
 @hookimpl
 def core_register_form_panels() -> list[FormPanel]:
-    return list(customers.PANELS)
+    return [*customers.PANELS, *plans.PANELS]
 
 
 @hookimpl

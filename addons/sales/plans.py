@@ -22,6 +22,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, object_session
 
 from addons.sales import messages as msg
+from addons.sales.messages import _l
 from addons.sales.models import (
     BINDING_STATES,
     DESCRIPTION_LENGTH,
@@ -42,6 +43,7 @@ from addons.sales.models import (
 )
 from addons.sales.services import SalesError, _is_company_user, today
 from core.db import TesseraSession, acting_user_id, default_company_id, utcnow
+from core.hookspecs import FormPanel, PanelChart, PanelContent, PanelFigure
 from core.schemas import (
     BusinessError,
     Choice,
@@ -55,6 +57,8 @@ from core.schemas import (
     text,
 )
 from core.security.access import current_access
+from core.views.display import record_name
+from core.views.screens import view_url
 
 NAME_LENGTH = 255
 MAX_ROWS = 500
@@ -577,3 +581,117 @@ def _figures(
         elapsed = (min(on, plan.date_to) - plan.date_from).days + 1
         projected = (amount * total_days / elapsed).quantize(Decimal("0.01"), ROUND_HALF_UP)
     return Actual(amount, qty, attainment, max(target.amount - amount, Decimal(0)), projected)
+
+
+# --------------------------------------------------------------------------- the chart
+
+LABEL_PANEL = _l("Plan versus actual")
+LABEL_CHART = _l("Target, achieved and projected at period end, per target")
+LABEL_TARGET = _l("Target")
+LABEL_ACHIEVED = _l("Achieved")
+LABEL_PROJECTED = _l("Projected at period end")
+LABEL_ATTAINMENT = _l("Attainment %")
+LABEL_BUDGET = _l("Budget")
+LABEL_SPENT = _l("Spent")
+LABEL_COMPANY = _l("Whole company")
+# The order column each kind of target is measured on (the chart opens those orders).
+ORDER_COLUMNS = {
+    TargetDimension.SALESPERSON: "salesperson_id",
+    TargetDimension.TEAM: "team_id",
+    TargetDimension.CHANNEL: "channel_id",
+}
+TARGET_NAMES = {
+    TargetDimension.SALESPERSON: "salesperson",
+    TargetDimension.TEAM: "team",
+    TargetDimension.CUSTOMER_GROUP: "customer_group",
+    TargetDimension.PRODUCT_CATEGORY: "product_category",
+    TargetDimension.CHANNEL: "channel",
+}
+
+
+def period_value(plan: SalesPlan) -> str:
+    """The plan's period as the lists' ``month.`` parameter: 2026, 2026-Q2 or 2026-05."""
+    start = plan.date_from
+    if plan.period is PlanPeriod.YEAR:
+        return str(start.year)
+    if plan.period is PlanPeriod.QUARTER:
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return f"{start.year}-{start.month:02d}"
+
+
+def target_label(target: SalesPlanTarget) -> str:
+    if target.dimension is TargetDimension.COMPANY:
+        return str(LABEL_COMPANY)
+    named = getattr(target, TARGET_NAMES[target.dimension])
+    return record_name(named) if named is not None else "—"
+
+
+def target_url(plan: SalesPlan, target: SalesPlanTarget) -> str:
+    """The confirmed orders of the period that count for the target (for a customer
+    group or a product category: all the period's orders, which lists cannot narrow)."""
+    args = {"f": "orders", "month.order_date": period_value(plan)}
+    column = ORDER_COLUMNS.get(target.dimension)
+    if column is not None:
+        args[f"eq.{column}"] = getattr(target, column)
+    return view_url("sales.order", **args)
+
+
+def plan_panel(session: Session, access: Any, plan: SalesPlan) -> PanelContent | None:
+    """Figures of the whole plan and a chart of its targets (None: a plan without any)."""
+    targets = list(plan.targets)
+    if not targets:
+        return None
+    figures = [actual_of(target) for target in targets]
+    projected = [f.projected for f in figures]
+    shown = []
+    # Targets of different kinds overlap (the company's and each salesperson's): their
+    # sums would count an order twice, so the plan's totals are shown for one kind only.
+    if len({t.dimension for t in targets}) == 1:
+        shown += _totals(plan, targets, figures)
+    spent = sum((line.spent for line in plan.budget_lines), Decimal(0))
+    shown += [
+        PanelFigure(LABEL_BUDGET, plan.budget_total),
+        PanelFigure(LABEL_SPENT, spent, tone="danger" if spent > plan.budget_total else None),
+    ]
+    chart = PanelChart(
+        LABEL_CHART,
+        tuple(target_label(t) for t in targets),
+        (
+            (LABEL_TARGET, tuple(t.amount for t in targets)),
+            (LABEL_ACHIEVED, tuple(f.amount for f in figures)),
+            (LABEL_PROJECTED, tuple(projected)),
+        ),
+        measure=_l("Untaxed amount"),
+        links=tuple(target_url(plan, t) for t in targets),
+    )
+    return PanelContent(figures=tuple(shown), charts=(chart,))
+
+
+def _totals(plan: SalesPlan, targets: list, figures: list[Actual]) -> list[PanelFigure]:
+    target = sum((t.amount for t in targets), Decimal(0))
+    achieved = sum((f.amount for f in figures), Decimal(0))
+    attainment = (achieved * 100 / target).quantize(PERCENT, ROUND_HALF_UP) if target else None
+    projections = [f.projected for f in figures if f.projected is not None]
+    orders = view_url("sales.order", f="orders", **{"month.order_date": period_value(plan)})
+    return [
+        PanelFigure(LABEL_TARGET, target),
+        PanelFigure(LABEL_ACHIEVED, achieved, orders),
+        PanelFigure(
+            LABEL_ATTAINMENT,
+            attainment,
+            tone="success" if attainment is not None and attainment >= 100 else None,
+        ),
+        PanelFigure(LABEL_PROJECTED, sum(projections, Decimal(0)) if projections else None),
+    ]
+
+
+PANELS = (
+    FormPanel(
+        "sales.plan_actual",
+        "sales.plan",
+        LABEL_PANEL,
+        plan_panel,
+        permission="sales.plan.read",
+        sequence=10,
+    ),
+)
