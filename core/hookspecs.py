@@ -220,6 +220,11 @@ class ModelView:
     import_key: str | None = "code"
     # Editable line grids on the form (a document's lines).
     lines: tuple[LineGrid, ...] = ()
+    # The record's own printed document (a quotation rather than a list of its fields):
+    # ``print_document(session, access, record)`` returns the PDF's bytes. The form's
+    # Print button and ``/<addon>/<slug>/<id>/pdf`` use it, in the language ``?lang=``
+    # names (``zh_Hans_CN``, ``en``) else the reader's; None: core prints the fields.
+    print_document: Callable[..., bytes] | None = None
 
     @property
     def addon(self) -> str:

@@ -100,7 +100,9 @@ def _numbered_canvas(page: Page):
     return NumberedCanvas
 
 
-def _build(story: list, page: Page, *, wide: bool = False) -> bytes:
+def build(story: list, page: Page, *, wide: bool = False) -> bytes:
+    """The PDF of ``story`` (reportlab flowables) on A4, every page with ``page``'s header,
+    footer and "page n of m": also for the documents views print themselves."""
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -175,7 +177,7 @@ def record_pdf(
         story.append(table)
     for grid in getattr(view, "lines", ()):
         story += _line_grid(grid, record, readable)
-    return _build(story, page)
+    return build(story, page)
 
 
 def _line_grid(grid: Any, record: Any, readable: Callable[[type], set[str]]) -> list:
@@ -258,4 +260,4 @@ def list_pdf(
         grid_style.add("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F5F5F5"))
     table.setStyle(grid_style)
     story.append(table)
-    return _build(story, page, wide=wide)
+    return build(story, page, wide=wide)

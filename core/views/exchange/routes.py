@@ -10,6 +10,7 @@ report counts them and their rows).
 from __future__ import annotations
 
 import tempfile
+from contextlib import nullcontext
 from typing import Any
 from urllib.parse import quote
 
@@ -34,6 +35,7 @@ from core import db
 from core.db import get_database, utcnow
 from core.hookspecs import ModelView
 from core.i18n import lazy_gettext as _l
+from core.i18n import normalise_language, use_language
 from core.models import Company
 from core.schemas import MSG_NOT_A_CHOICE, BusinessError
 from core.security.access import Access, current_access
@@ -197,28 +199,43 @@ def _pdf_response(view: ModelView, content: bytes) -> Response:
     return response
 
 
+def print_language() -> str | None:
+    """The language ``?lang=`` asks the printout in, when it is one the system speaks."""
+    language = normalise_language(request.args.get("lang"))
+    return language if language in current_app.config.get("LANGUAGES", ()) else None
+
+
 @blueprint.get("/<addon>/<slug>/<int:record_id>/pdf")
 @login_required
 def print_record(addon: str, slug: str, record_id: int):
+    """One record as a PDF: the view's own document when it declares one, else its fields."""
     view = find_view(addon, slug)
     access = current_access()
     session = db.session()
     record = access.get(session, view.model, record_id)
-    fields = offered_fields(view, access)
-    names = reference_names(session, access, [record], fields)
-    values = {f.name: value_of(record, f, names) for f in fields}
-    content = pdf.record_pdf(
-        _page(getattr(record, "company_id", None)),
-        view,
-        record_name(record),
-        fields,
-        values,
-        record,
-        access.readable_fields,
-    )
-    audit_export(session, view, "pdf", 1, fields, record_id=record.id)
+    language = print_language()
+    with use_language(language) if language else nullcontext():
+        if view.print_document is not None:
+            fields: list[Field] = []
+            content = view.print_document(session, access, record)
+        else:
+            fields = offered_fields(view, access)
+            names = reference_names(session, access, [record], fields)
+            values = {f.name: value_of(record, f, names) for f in fields}
+            content = pdf.record_pdf(
+                _page(getattr(record, "company_id", None)),
+                view,
+                record_name(record),
+                fields,
+                values,
+                record,
+                access.readable_fields,
+            )
+        response = _pdf_response(view, content)
+    extra = {"document": True} if view.print_document is not None else {}
+    audit_export(session, view, "pdf", 1, fields, record_id=record.id, language=language, **extra)
     session.commit()
-    return _pdf_response(view, content)
+    return response
 
 
 @blueprint.get("/<addon>/<slug>/pdf")
