@@ -218,7 +218,8 @@ class SalesCustomer(RecordMixin, Base):
 
 
 class SalesSettings(RecordMixin, CompanyMixin, Base):
-    """A company's sales settings: how credit limits are enforced."""
+    """A company's sales settings: how credit limits are enforced, and what quotations
+    print (how long they are valid, the terms under their lines)."""
 
     __tablename__ = "sales_settings"
     __resource__ = "sales.settings"
@@ -227,6 +228,8 @@ class SalesSettings(RecordMixin, CompanyMixin, Base):
     credit_mode: Mapped[CreditMode] = mapped_column(
         _enum_column(CreditMode), default=CreditMode.BLOCK
     )
+    quotation_validity_days: Mapped[int] = mapped_column(Integer, default=30)
+    quotation_terms: Mapped[str | None] = mapped_column(Text)
 
     company = relationship("Company")
 

@@ -128,3 +128,5 @@ class TeamMemberSchema(SalesSchema):
 
 class SettingsSchema(SalesSchema):
     credit_mode = Choice(CreditMode, load_default=CreditMode.BLOCK)
+    quotation_validity_days = fields.Integer(load_default=30, validate=[Between(0, 3650)])
+    quotation_terms = text(NOTE_LENGTH, line=False)

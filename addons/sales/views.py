@@ -7,7 +7,7 @@ order timeline and allocations as read-only lists; channels, teams and settings.
 
 from __future__ import annotations
 
-from addons.sales import customers, plans, services
+from addons.sales import customers, documents, plans, services
 from addons.sales.messages import (
     BUDGET_LABELS,
     DELIVERY_LABELS,
@@ -269,6 +269,7 @@ ORDERS = ModelView(
     ),
     import_key=None,
     lines=(ORDER_LINES,),
+    print_document=documents.order_document,
 )
 
 
@@ -565,9 +566,11 @@ SETTINGS = ModelView(
     fields=(
         ViewField("company", _l("Company")),
         ViewField("credit_mode", _l("Credit control"), choices=CREDIT_MODES),
+        ViewField("quotation_validity_days", _l("Quotations valid for (days)")),
+        ViewField("quotation_terms", _l("Terms printed on quotations and orders")),
     ),
-    list_columns=("company", "credit_mode"),
-    form_fields=("credit_mode",),
+    list_columns=("company", "credit_mode", "quotation_validity_days"),
+    form_fields=("credit_mode", "quotation_validity_days", "quotation_terms"),
     default_order="company_id",
     create=services.create_settings,
     update=services.update_settings,
