@@ -242,13 +242,26 @@ def _take_regardless(session: Session, quant: int, quantity: Decimal) -> None:
     _forget_quant(session, quant)
 
 
-def _put(session: Session, quant: int, quantity: Decimal) -> None:
-    session.execute(
+def _put(
+    session: Session, product_id: int, location: Place, lot_id: int | None, quantity: Decimal
+) -> None:
+    """Add ``quantity`` to the quant of a product, location and lot: one UPDATE by its key
+    (returning its id), the quant made first when there is none yet."""
+    adding = (
         update(Quant)
-        .where(Quant.id == quant)
+        .where(
+            Quant.product_id == product_id,
+            Quant.location_id == location.id,
+            Quant.lot_key == (lot_id or 0),
+        )
         .values(on_hand=Quant.on_hand + quantity, available=Quant.available + quantity)
+        .returning(Quant.id)
         .execution_options(synchronize_session=False)
     )
+    quant = session.scalar(adding)
+    if quant is None:
+        quant_id(session, product_id, location, lot_id)
+        quant = session.scalar(adding)
     _forget_quant(session, quant)
 
 
@@ -283,6 +296,7 @@ class ProductFacts:
     stocked: bool  # goods: counted and reserved; consumables are always available
     cost: Decimal
     tracking: Tracking = Tracking.NONE
+    kind: str = "goods"
 
     @property
     def serial(self) -> bool:
@@ -302,20 +316,28 @@ def product_facts(session: Session, product_id: int) -> ProductFacts:
         ).one_or_none()
         if row is None:
             raise InventoryError.on("product_id", msg.UNKNOWN_PRODUCT, id=product_id)
-        product, tracking = row
-        kind = getattr(product.type, "value", product.type)
-        if kind == "service":
-            raise InventoryError.on("product_id", msg.NOT_STOCKED, product=product.display_name)
-        cache[product_id] = ProductFacts(
-            product.id,
-            product.display_name,
-            product.company_id,
-            product.uom_id,
-            kind == "goods",
-            product.cost or ZERO,
-            tracking or Tracking.NONE,
-        )
-    return cache[product_id]
+        remember_product(session, *row)
+    facts = cache[product_id]
+    if facts.kind == "service":
+        raise InventoryError.on("product_id", msg.NOT_STOCKED, product=facts.name)
+    return facts
+
+
+def remember_product(session: Session, product: Any, tracking: Tracking | None) -> None:
+    """Keep what posting needs of a product already read (with its tracking), so that
+    :func:`product_facts` reads nothing more for it in this session."""
+    cache: dict[int, ProductFacts] = session.info.setdefault("inventory_products", {})
+    kind = getattr(product.type, "value", product.type)
+    cache[product.id] = ProductFacts(
+        product.id,
+        product.display_name,
+        product.company_id,
+        product.uom_id,
+        kind == "goods",
+        product.cost or ZERO,
+        tracking or Tracking.NONE,
+        kind,
+    )
 
 
 def forget_products(session: Session) -> None:
@@ -340,6 +362,8 @@ def reserve(session: Session, move: Move) -> Decimal:
         move.state = StockState.READY
         return ZERO
     missing = move.product_qty - move.reserved_qty
+    # A move holding nothing has no reservation row to add to: insert at once.
+    fresh = move.reserved_qty == 0
     reserved = ZERO
     for quant, _location, _lot, seen in _free_quants(session, move.product_id, source, move.lot_id):
         if missing <= 0:
@@ -347,7 +371,7 @@ def reserve(session: Session, move: Move) -> Decimal:
         want = min(missing, seen)
         while want > 0:
             if _try_reserve(session, quant, want):
-                _add_reservation(session, move.id, quant, want)
+                _add_reservation(session, move.id, quant, want, fresh=fresh)
                 missing -= want
                 reserved += want
                 break
@@ -358,17 +382,21 @@ def reserve(session: Session, move: Move) -> Decimal:
     return reserved
 
 
-def _add_reservation(session: Session, move_id: int, quant: int, quantity: Decimal) -> None:
-    changed = session.execute(
-        update(Reservation)
-        .where(Reservation.move_id == move_id, Reservation.quant_id == quant)
-        .values(quantity=Reservation.quantity + quantity)
-        .execution_options(synchronize_session=False)
-    )
-    if changed.rowcount == 0:
-        session.execute(
-            insert(Reservation).values(move_id=move_id, quant_id=quant, quantity=quantity)
+def _add_reservation(
+    session: Session, move_id: int, quant: int, quantity: Decimal, *, fresh: bool = False
+) -> None:
+    """Add to the move's reservation on a quant, or make it (at once when ``fresh``: the
+    move holds no reservation yet)."""
+    if not fresh:
+        changed = session.execute(
+            update(Reservation)
+            .where(Reservation.move_id == move_id, Reservation.quant_id == quant)
+            .values(quantity=Reservation.quantity + quantity)
+            .execution_options(synchronize_session=False)
         )
+        if changed.rowcount:
+            return
+    session.execute(insert(Reservation).values(move_id=move_id, quant_id=quant, quantity=quantity))
 
 
 def reservations(session: Session, move_id: int) -> list[tuple[int, int, Decimal]]:
@@ -462,14 +490,19 @@ def post(
     moves = list(moves)
     _lock_serials(session, moves)
     done: list[Move] = []
+    held: list[int] = []  # moves whose reservations were used up
     for move in moves:
-        done.extend(_post_one(session, move, at, exact_source))
+        done.extend(_post_one(session, move, at, exact_source, held))
+    if held:
+        session.execute(delete(Reservation).where(Reservation.move_id.in_(held)))
     session.flush()
     _check_serials(session, done)
     return done
 
 
-def _post_one(session: Session, move: Move, at: datetime, exact: bool) -> list[Move]:
+def _post_one(
+    session: Session, move: Move, at: datetime, exact: bool, held: list[int]
+) -> list[Move]:
     source = place(session, move.from_location_id)
     destination = place(session, move.to_location_id)
     product = product_facts(session, move.product_id)
@@ -477,18 +510,14 @@ def _post_one(session: Session, move: Move, at: datetime, exact: bool) -> list[M
     if move.product_qty <= 0:
         raise InventoryError.on("quantity", msg.NOT_POSITIVE)
     if source.holds_stock:
-        portions = _take(session, move, source, product, exact)
+        portions = _take(session, move, source, product, exact, held)
     else:
         if destination.holds_stock:
             _check_tracked_arrival(move, product)
         portions = [Portion(source.id, move.lot_id, move.product_qty)]
     if destination.holds_stock:
         for portion in portions:
-            _put(
-                session,
-                quant_id(session, move.product_id, destination, portion.lot_id),
-                portion.quantity,
-            )
+            _put(session, move.product_id, destination, portion.lot_id, portion.quantity)
     parts = _split(session, move, portions, product)
     _value(session, parts, source, destination, product)
     for part in parts:
@@ -565,23 +594,24 @@ def _check_move(move: Move, source: Place, destination: Place, product: ProductF
 
 
 def _take(
-    session: Session, move: Move, source: Place, product: ProductFacts, exact: bool
+    session: Session, move: Move, source: Place, product: ProductFacts, exact: bool, held: list
 ) -> list[Portion]:
-    """Take the move's quantity out of the quants at or under ``source``."""
+    """Take the move's quantity out of the quants at or under ``source``: by its
+    reservations first (their rows are deleted by :func:`post`, noted in ``held``)."""
     need = move.product_qty
     taken: dict[tuple[int, int | None], Decimal] = {}
-    held = reservations(session, move.id)
-    quants = quant_places(session, [quant for _row, quant, _quantity in held])
-    for _row, quant, quantity in held:
+    reserved = move.reserved_qty > 0 and _reservations_with_places(session, move.id)
+    for quant, quantity, place_of_quant in reserved or ():
         use = min(quantity, need)
         if use > 0:
             if not _take_reserved(session, quant, use):
                 raise InventoryError.on(None, msg.RESERVATION_LOST, reference=move.reference)
             need -= use
-            _note(taken, quants[quant], use)
+            _note(taken, place_of_quant, use)
         if quantity > use:
             _release(session, quant, quantity - use)
-    session.execute(delete(Reservation).where(Reservation.move_id == move.id))
+    if reserved:
+        held.append(move.id)
     if need > 0 and product.stocked:
         for quant, location, lot, seen in _free_quants(
             session, move.product_id, source, move.lot_id, exact
@@ -609,6 +639,19 @@ def _take(
         _take_regardless(session, quant_id(session, move.product_id, source, move.lot_id), need)
         _note(taken, (source.id, move.lot_id), need)
     return [Portion(location, lot, quantity) for (location, lot), quantity in taken.items()]
+
+
+def _reservations_with_places(
+    session: Session, move_id: int
+) -> list[tuple[int, Decimal, tuple[int, int | None]]]:
+    """The move's reservations, oldest first: (quant, quantity, (location, lot))."""
+    rows = session.execute(
+        select(Reservation.quant_id, Reservation.quantity, Quant.location_id, Quant.lot_id)
+        .join(Quant, Quant.id == Reservation.quant_id)
+        .where(Reservation.move_id == move_id)
+        .order_by(Reservation.id)
+    )
+    return [(quant, quantity, (location, lot)) for quant, quantity, location, lot in rows]
 
 
 def quant_places(session: Session, quants: list[int]) -> dict[int, tuple[int, int | None]]:
@@ -643,7 +686,10 @@ def _split(
     back exactly)."""
     first, *others = portions
     move.from_location_id = first.location_id
-    move.lot_id = first.lot_id
+    if move.lot_id != first.lot_id:
+        move.lot_id = first.lot_id
+        if move.id is not None:
+            session.expire(move, ["lot"])
     if not others:
         return [move]
     move.quantity = move.product_qty = first.quantity
@@ -756,24 +802,20 @@ def _cost_change(
 ) -> Cost:
     """Add to the valued quantity and value in one UPDATE (it locks the row, so the
     average computed after it sees no other writer), then set the new average."""
-    session.execute(
+    held, worth, average = session.execute(
         update(ProductCost)
         .where(ProductCost.product_id == product_id)
         .values(quantity=ProductCost.quantity + quantity, value=ProductCost.value + value)
+        .returning(ProductCost.quantity, ProductCost.value, ProductCost.average_cost)
         .execution_options(synchronize_session=False)
-    )
-    held, worth, average = session.execute(
-        select(ProductCost.quantity, ProductCost.value, ProductCost.average_cost).where(
-            ProductCost.product_id == product_id
-        )
     ).one()
     changes: dict[str, Any] = {}
     if held == 0 and worth != 0:
         changes["value"] = worth = ZERO  # rounding left over once nothing is held
     if recompute and held > 0:
-        changes["average_cost"] = average = (worth / held).quantize(
-            COST_STEP, rounding=ROUND_HALF_UP
-        )
+        new_average = (worth / held).quantize(COST_STEP, rounding=ROUND_HALF_UP)
+        if new_average != average:  # goods arriving at the average leave it as it is
+            changes["average_cost"] = average = new_average
     if changes:
         session.execute(
             update(ProductCost)

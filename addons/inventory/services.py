@@ -25,7 +25,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import case, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from addons.inventory import ledger, notifications, rules, tracking
 from addons.inventory import messages as msg
@@ -46,6 +46,7 @@ from addons.inventory.models import (
     Picking,
     PickingType,
     Priority,
+    ProductTracking,
     Quant,
     Receipt,
     StockState,
@@ -582,13 +583,14 @@ def create_picking(session: Session, kind: PickingType, data: Mapping[str, Any])
     refusals = Refusals()
     values = load_into(PickingSchema(), _without(data, "moves"), refusals)
     company_id = default_company_id(session)
-    picking = PICKING_CLASSES[kind](company_id=company_id, state=StockState.DRAFT)
+    picking = PICKING_CLASSES[kind](company_id=company_id, state=StockState.DRAFT, moves=[])
     _fill_header(session, picking, values, refusals, checked=True)
     lines = _checked_lines(session, picking, data.get("moves", []), refusals, checked=True)
     refusals.raise_any()
     picking.name = next_code(session, SEQUENCES[kind])
     session.add(picking)
     session.flush()
+    _made_here(session, picking)
     _apply_lines(session, picking, lines)
     return picking
 
@@ -805,14 +807,24 @@ def _checked_lines(
 
 
 def products_by_id(session: Session, product_ids: set[int], checked: bool) -> dict[int, Any]:
-    """The products among ``product_ids`` (that the user may see, when ``checked``)."""
+    """The products among ``product_ids`` (that the user may see, when ``checked``), read
+    with their tracking in one query; posting them later needs no further read
+    (``ledger.remember_product``)."""
     if not product_ids:
         return {}
     product_class = product_model()
-    statement = select(product_class).where(product_class.id.in_(product_ids))
+    statement = (
+        select(product_class, ProductTracking.tracking)
+        .outerjoin(ProductTracking, ProductTracking.product_id == product_class.id)
+        .where(product_class.id.in_(product_ids))
+    )
     if checked:
         statement = current_access().restrict(statement, product_class)
-    return {product.id: product for product in session.scalars(statement)}
+    found = {}
+    for product, how in session.execute(statement):
+        found[product.id] = product
+        ledger.remember_product(session, product, how)
+    return found
 
 
 def usable_product(product: Any, product_id: int, company_id: int, problems: Refusals) -> Any:
@@ -950,7 +962,7 @@ def _apply_lines(session: Session, picking: Picking, lines: list[CheckedLine]) -
     for position, line in enumerate(lines, start=1):
         move = current.get(line.move_id) if line.move_id else None
         if move is None:
-            move = Move(company_id=picking.company_id, state=StockState.DRAFT)
+            move = Move(company_id=picking.company_id, state=StockState.DRAFT, lot_id=None)
         for key, value in line.values.items():
             if key != "quantity_done" or value is not None:
                 setattr(move, key, value)
@@ -1031,7 +1043,7 @@ def _amend_done_quantities(session: Session, picking: Picking, rows: Any) -> Non
             _split_serials(session, move, serials)
         elif lot_id != move.lot_id:
             ledger.unreserve(session, move)
-            move.lot_id = lot_id
+            _set_lot(session, move, lot_id)
             _reserve(session, move)
             ledger.ensure_quants(session, [move])
     _sync_state(picking)
@@ -1064,7 +1076,7 @@ def _split_serials(session: Session, move: Move, lots: list[int]) -> None:
         )
     for key, value in one.items():
         setattr(move, key, value)
-    move.lot_id = lots[0]
+    _set_lot(session, move, lots[0])
     move.quantity_done = done
     session.flush()
     for part in parts:
@@ -1183,10 +1195,18 @@ def _spread_serials(session: Session, move: Move) -> None:
         )
     move.uom_id = product.uom_id
     move.quantity = move.product_qty = first_quantity
-    move.lot_id = first_lot
+    _set_lot(session, move, first_lot)
     move.quantity_done = min(move.quantity_done, first_quantity)
     move.state = StockState.READY
     session.flush()
+
+
+def _set_lot(session: Session, move: Move, lot_id: int | None) -> None:
+    """Give a line another lot; its ``lot`` is read again when next asked for."""
+    if move.lot_id != lot_id:
+        move.lot_id = lot_id
+        if move in session and move.id is not None:
+            session.expire(move, ["lot"])
 
 
 def _copy_move(session: Session, move: Move, **changes: Any) -> Move:
@@ -1295,9 +1315,11 @@ def _backorder(session: Session, picking: Picking, moves: list[Move]) -> Picking
         origin_name=picking.origin_name,
         backorder_of_id=picking.id,
         note=render(msg.BACKORDER_NOTE, name=picking.name),
+        moves=[],
     )
     session.add(backorder)
     session.flush()
+    _made_here(session, backorder)
     for move in moves:
         move.picking = backorder
         move.reference = backorder.name
@@ -1339,9 +1361,11 @@ def return_picking(session: Session, picking: Picking, data: Any = None) -> Pick
         origin_name=picking.origin_name,
         return_of_id=picking.id,
         note=render(msg.RETURN_NOTE, name=picking.name),
+        moves=[],
     )
     session.add(back)
     session.flush()
+    _made_here(session, back)
     costs = _unit_costs(picking) if kind is PickingType.RECEIPT else {}
     product_uoms = {}
     for position, ((product_id, lot_id, line_id), quantity) in enumerate(left.items(), 1):
@@ -1464,17 +1488,41 @@ def _claim(session: Session, picking: Picking, states: Iterable[StockState], ref
 
 
 def _claim_quietly(session: Session, picking: Picking, states: Iterable[StockState]) -> bool:
+    if _made_here(session, picking, check=True):
+        # Made by this transaction: no other one can see it yet, let alone claim it.
+        return picking.state in tuple(states)
     claimed = session.execute(
         update(Picking)
         .where(Picking.id == picking.id, Picking.state.in_(tuple(states)))
         .values(version=Picking.version + 1)
         .execution_options(synchronize_session=False)
     )
-    session.refresh(picking)
+    # The operation and its lines as they now stand (another transaction may have
+    # changed them before our claim): one query each.
     session.scalars(
-        select(Move).where(Move.picking_id == picking.id).execution_options(populate_existing=True)
-    ).all()
+        select(Picking)
+        .where(Picking.id == picking.id)
+        .options(selectinload(Picking.moves))
+        .execution_options(populate_existing=True)
+    ).one()
     return claimed.rowcount == 1
+
+
+MADE_HERE = "inventory_made_pickings"
+
+
+def _made_here(session: Session, picking: Picking, *, check: bool = False) -> bool:
+    """Note (or, when ``check``, ask) that ``picking`` was made in the session's current
+    transaction; the note dies with the transaction."""
+    transaction = session.get_transaction()
+    made = session.info.get(MADE_HERE)
+    if made is None or made[0] is not transaction:
+        made = (transaction, set())
+        session.info[MADE_HERE] = made
+    if check:
+        return picking.id in made[1]
+    made[1].add(picking.id)
+    return True
 
 
 # --------------------------------------------------------------------------- after posting
@@ -1750,7 +1798,7 @@ def request_delivery(session: Session, request: DeliveryRequest) -> Picking | No
         )
     if not rows:
         return None
-    delivery = Delivery(company_id=request.company_id, state=StockState.DRAFT)
+    delivery = Delivery(company_id=request.company_id, state=StockState.DRAFT, moves=[])
     refusals = Refusals()
     _fill_header(
         session,
@@ -1780,6 +1828,7 @@ def request_delivery(session: Session, request: DeliveryRequest) -> Picking | No
     delivery.origin_name = request.origin_name[:128]
     session.add(delivery)
     session.flush()
+    _made_here(session, delivery)
     for line, origin_line in zip(lines, origin_lines, strict=True):
         line.values["origin_line_id"] = origin_line
     _apply_lines(session, delivery, lines)
