@@ -45,6 +45,18 @@ NO_LINES = _l("Add at least one line before confirming the order.")
 NOT_EDITABLE = _l(
     "Order %(name)s is %(state)s: only its note and the customer's reference may change."
 )
+ONLY_PRICES_AMENDED = _l(
+    "Order %(name)s is confirmed: its lines keep their products, quantities, units and tax "
+    "rates; only their unit prices and discounts may be amended."
+)
+AMENDED_BELOW_PAID = _l("The amended total %(total)s would be less than the %(paid)s paid.")
+AMENDED_NOTE = _l("Prices amended: total %(before)s → %(after)s.")
+AMENDED_OVER_CREDIT = _l(
+    "Over the credit limit %(limit)s: %(used)s open and %(amount)s more by this amendment."
+)
+AMENDED_OVER_CREDIT_REFUSED = _l(
+    "%(reason)s Lower the prices, or raise the customer's credit limit first."
+)
 ONLY_DRAFTS_DELETED = _l("Only quotations that were never sent can be deleted; cancel %(name)s.")
 NOT_A_QUOTATION = _l("Order %(name)s is no longer a quotation: it is %(state)s.")
 NOT_CONFIRMABLE = _l("Order %(name)s cannot be confirmed: it is %(state)s.")

@@ -90,8 +90,15 @@ DEFAULT_CHANNEL = "direct"
 DEFAULT_PLACES = 2
 # ISO 4217 minor units of the currencies whose places are not 2.
 CURRENCY_PLACES = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "TWD": 2}
-# Fields a confirmed order may still change (clause 5.1.2.1: not into a different order).
+# The amendment rules (clause 5.1.2.1: an order past quotation is never edited into a
+# different order). Whatever its state, how it is described may change:
 AMENDABLE = frozenset({"note", "client_reference"})
+# A confirmed order, not yet done, may also have the price of its lines amended (a
+# renegotiated unit price or discount): never what is sold (products, quantities, units,
+# tax rates, lines added or removed), to whom, when, by whom or through which channel.
+# The new total may not fall below what is paid, and credit control checks an increase.
+AMENDABLE_LINE_AMOUNTS = frozenset({"price_unit", "discount"})
+AMENDABLE_STATES = (OrderState.CONFIRMED,)
 # Converting one unit to another through a million of it keeps the factor exact to the
 # target unit's rounding even for g -> t (the hook rounds to that unit).
 PRICE_PROBE = Decimal(1_000_000)
@@ -225,11 +232,11 @@ def create_order(session: Session, data: Mapping[str, Any]) -> SalesOrder:
 def update_order(session: Session, order_id: int, data: Mapping[str, Any]) -> SalesOrder:
     """Change a quotation's fields and lines (``lines``: the lines to keep, in order).
 
-    Only quotations (draft, sent) change freely. On any other order only the note and the
-    customer's reference may change; the other fields and lines may be sent back as they
-    are (a form sends everything) but not changed. The order's row is taken first, so an
-    edit and a confirmation at the same moment happen one after the other, and the edit
-    sees the state the confirmation left.
+    Only quotations (draft, sent) change freely. Past that, the amendment rules above
+    apply (``AMENDABLE``, ``AMENDABLE_LINE_AMOUNTS``): the other fields and lines may be
+    sent back as they are (a form sends everything) but not changed. The order's row is
+    taken first, so an edit and a confirmation at the same moment happen one after the
+    other, and the edit sees the state the confirmation left.
     """
     data = _mapping(data)
     order = get_order(session, order_id)
@@ -238,10 +245,12 @@ def update_order(session: Session, order_id: int, data: Mapping[str, Any]) -> Sa
     values = _load(OrderSchema(), _header(data), refusals, partial=True)
     rows = data.get("lines")
     if order.state not in QUOTATION_STATES:
-        _refuse_amendments(session, order, values, rows, refusals)
+        prices = _amendments(session, order, values, rows, refusals)
         refusals.raise_any()
         for key in AMENDABLE & values.keys():
             setattr(order, key, values[key])
+        if prices:
+            _amend_prices(session, order, prices)
         session.flush()
         return order
     _check_header(session, order, values, refusals)
@@ -542,10 +551,11 @@ def compute_totals(order: SalesOrder) -> None:
     order.amount_due = order.amount_total - (order.amount_paid or Decimal(0))
 
 
-def _refuse_amendments(
+def _amendments(
     session: Session, order: SalesOrder, values: dict[str, Any], rows: Any, refusals: Refusals
-) -> None:
-    """Refuse, field by field, what would turn a confirmed order into a different one."""
+) -> dict[int, dict[str, Decimal]]:
+    """What the amendment rules let change on an order past quotation: the new prices of
+    its lines by line id; everything else that differs is refused, field by field."""
     state = state_label(order.state)
     for key, value in values.items():
         if key in AMENDABLE or value is None:
@@ -553,22 +563,100 @@ def _refuse_amendments(
         if value != getattr(order, key):
             refusals.add(key, msg.NOT_EDITABLE, name=order.name, state=state)
     if rows is None:
-        return
+        return {}
+    amendable = order.state in AMENDABLE_STATES
+    refusal = msg.ONLY_PRICES_AMENDED if amendable else msg.NOT_EDITABLE
     if not isinstance(rows, list | tuple) or len(rows) != len(order.lines):
-        refusals.add("lines", msg.NOT_EDITABLE, name=order.name, state=state)
-        return
+        refusals.add("lines", refusal, name=order.name, state=state)
+        return {}
+    prices: dict[int, dict[str, Decimal]] = {}
     for line, row in zip(order.lines, rows, strict=True):
         problems = Refusals()
         loaded = _load(OrderLineSchema(), dict(row) if isinstance(row, Mapping) else row, problems)
-        changed = problems or loaded.get("id") not in (None, line.id)
-        changed = changed or any(
-            value is not None and value != getattr(line, key)
+        changed = {
+            key: value
             for key, value in loaded.items()
-            if key != "id"
-        )
+            if key != "id" and value is not None and value != getattr(line, key)
+        }
+        if problems or loaded.get("id") not in (None, line.id):
+            refusals.add("lines", refusal, name=order.name, state=state)
+            return {}
+        if changed.keys() - (AMENDABLE_LINE_AMOUNTS if amendable else frozenset()):
+            refusals.add("lines", refusal, name=order.name, state=state)
+            return {}
+        price = changed.get("price_unit")
+        if price is not None and price != round_money(price, order.currency):
+            places = currency_places(order.currency)
+            refusals.add("lines", msg.PRICE_PLACES, currency=order.currency, places=places)
+            return {}
         if changed:
-            refusals.add("lines", msg.NOT_EDITABLE, name=order.name, state=state)
-            return
+            prices[line.id] = changed
+    return prices
+
+
+def _amend_prices(
+    session: Session, order: SalesOrder, prices: dict[int, dict[str, Decimal]]
+) -> None:
+    """New unit prices or discounts on a confirmed order's lines, after the rules' checks
+    (not below what is paid; credit control on an increase), noted in its timeline."""
+    amended = {}
+    for line in order.lines:
+        new = {"price_unit": line.price_unit, "discount": line.discount, **prices.get(line.id, {})}
+        amounts = line_amounts(
+            line.quantity, new["price_unit"], new["discount"], line.tax_rate, order.currency
+        )
+        amended[line.id] = (new, amounts)
+    before = order.amount_total
+    after = sum((amounts.total for _new, amounts in amended.values()), Decimal(0))
+    if after < order.amount_paid:
+        raise SalesError.on(
+            "lines",
+            msg.AMENDED_BELOW_PAID,
+            total=money_text(after, order.currency),
+            paid=money_text(order.amount_paid, order.currency),
+        )
+    warning = _credit_for_increase(session, order, after - before) if after > before else None
+    for line in order.lines:
+        new, amounts = amended[line.id]
+        line.price_unit, line.discount = new["price_unit"], new["discount"]
+        line.subtotal, line.tax, line.total = amounts.subtotal, amounts.tax, amounts.total
+    compute_totals(order)
+    note = render(
+        msg.AMENDED_NOTE,
+        before=money_text(before, order.currency),
+        after=money_text(after, order.currency),
+    )
+    note = f"{note} {warning}" if warning else note
+    _log(session, order, Track.PROCESSING, order.state, order.state, note)
+    if payment_status(order) is not order.payment_status:
+        _move_payment_track(session, order, note)
+
+
+def _credit_for_increase(session: Session, order: SalesOrder, increase: Decimal) -> str | None:
+    """Refuse an increase over the customer's credit limit (``block``), or say it (``warn``)."""
+    mode = credit_mode(session, order.company_id)
+    if mode is CreditMode.OFF:
+        return None
+    partner_class = customer_model()
+    limit = session.scalar(
+        select(partner_class.credit_limit)
+        .where(partner_class.id == order.customer_id)
+        .with_for_update()
+    )
+    if limit is None:
+        return None
+    used = open_amount(session, order.customer_id, order.company_id)  # before this change
+    if used + increase <= limit:
+        return None
+    text = render(
+        msg.AMENDED_OVER_CREDIT,
+        limit=money_text(limit, order.currency),
+        used=money_text(used, order.currency),
+        amount=money_text(increase, order.currency),
+    )
+    if mode is CreditMode.BLOCK:
+        raise SalesError.on("lines", msg.AMENDED_OVER_CREDIT_REFUSED, reason=text)
+    return text
 
 
 # --------------------------------------------------------------------------- processing track
