@@ -1,9 +1,13 @@
 """Database: engine, one session per request, the declarative base, mixins, retries.
 
 SQLite (the embedded default) runs in WAL mode with foreign keys on, and every
-transaction starts with ``BEGIN IMMEDIATE``: SQLAlchemy compiles ``FOR UPDATE`` away on
-SQLite, so the write lock must be taken up front. PostgreSQL runs READ COMMITTED with
-row locks; serialization failures and deadlocks are retried by :meth:`Database.atomic`.
+transaction that may write starts with ``BEGIN IMMEDIATE``: SQLAlchemy compiles ``FOR
+UPDATE`` away on SQLite, so the write lock must be taken up front. GET and HEAD requests
+read in deferred transactions instead, so readers never queue behind each other or a
+writer; what such a request must write (keeping its login session alive, audit entries of
+what it showed or exported) starts a transaction of its own (:func:`begin_write`, and the
+audit log's writer). PostgreSQL runs READ COMMITTED with row locks; serialization failures
+and deadlocks are retried by :meth:`Database.atomic`.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
-from flask import Flask, current_app, g, has_app_context
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -252,6 +256,68 @@ def default_company_id(session: Session) -> int | None:
     return session.info["default_company_id"]
 
 
+# --------------------------------------------------------------------------- GET requests
+# On a SQLite file, the session of a GET or HEAD request begins DEFERRED (marked
+# ``info[DEFERRED]``): it reads a snapshot without the write lock. A deferred transaction
+# that has read and then writes must upgrade its lock, and fails (SQLITE_BUSY_SNAPSHOT,
+# no waiting helps) when another connection committed since its snapshot; a write that is
+# the first statement of its transaction waits for the lock like BEGIN IMMEDIATE.
+
+DEFERRED = "tessera_deferred"
+WROTE = "tessera_wrote"
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
+class ReadRequestWrote(RuntimeError):
+    """A GET request wrote through its deferred session after reading (tests only)."""
+
+
+def is_deferred(session: Session) -> bool:
+    """Whether ``session`` reads without the write lock and has not written yet."""
+    return bool(session.info.get(DEFERRED)) and not session.info.get(WROTE)
+
+
+def begin_write(session: Session) -> None:
+    """Make the next statement of ``session`` the first of a new transaction, when it is a
+    deferred (GET) session that has only read so far: its write then waits for the lock
+    instead of failing on a stale snapshot. Elsewhere it does nothing."""
+    if is_deferred(session):
+        if session.in_transaction():
+            session.commit()  # nothing is written: this ends the read snapshot
+        session.info[WROTE] = True
+
+
+def _wrote(session: Session) -> None:
+    if not is_deferred(session):
+        return
+    if has_app_context() and current_app.testing:
+        raise ReadRequestWrote(
+            "a GET request wrote through its session after reading: call core.db.begin_write "
+            "first, or make the change in a POST"
+        )
+    session.info[WROTE] = True
+
+
+@event.listens_for(TesseraSession, "before_flush")
+def _check_deferred_flush(session: Session, flush_context, instances) -> None:
+    if not is_deferred(session):
+        return
+    if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
+        _wrote(session)
+
+
+@event.listens_for(TesseraSession, "do_orm_execute")
+def _check_deferred_statement(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        _wrote(state.session)
+
+
+@event.listens_for(TesseraSession, "after_transaction_end")
+def _back_to_reading(session: Session, transaction) -> None:
+    if transaction.parent is None and session.info.get(DEFERRED):
+        session.info.pop(WROTE, None)
+
+
 def on_commit(session: Session, callback: Callable[[], Any]) -> None:
     """Run ``callback`` after the current transaction commits (never if it rolls back).
 
@@ -292,6 +358,10 @@ def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = 15000) -
         )
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, future=True)
+
+
+def _on_disk(url: str) -> bool:
+    return not (":memory:" in url or url.endswith("sqlite://") or "mode=memory" in url)
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int, in_memory: bool) -> None:
@@ -338,6 +408,9 @@ class Database:
     ) -> None:
         self.url = url
         self.engine = make_engine(url, echo=echo, busy_timeout_ms=busy_timeout_ms)
+        # GET requests read without the write lock on a SQLite file (not in memory: one
+        # shared connection cannot hold two transactions).
+        self.defers_reads = self.engine.dialect.name == "sqlite" and _on_disk(url)
         self.retries = retries
         self.sessionmaker = sessionmaker(
             bind=self.engine, class_=TesseraSession, expire_on_commit=False
@@ -359,6 +432,20 @@ class Database:
         )
 
     def new_session(self) -> Session:
+        return self.sessionmaker()
+
+    def request_session(self) -> Session:
+        """The session of the current request: deferred for GET and HEAD on a SQLite file."""
+        if (
+            self._bound is None
+            and self.defers_reads
+            and has_request_context()
+            and request.method in SAFE_METHODS
+        ):
+            reader = self.engine.execution_options(**{READ_ONLY: True})
+            deferred = TesseraSession(bind=reader, expire_on_commit=False)
+            deferred.info[DEFERRED] = True
+            return deferred
         return self.sessionmaker()
 
     def read_session(self) -> Session:
@@ -418,7 +505,7 @@ def get_database(app: Flask | None = None) -> Database:
 def session() -> Session:
     """The session of the current request, job or command (created on first use)."""
     if "db_session" not in g:
-        g.db_session = get_database().new_session()
+        g.db_session = get_database().request_session()
     return g.db_session
 
 

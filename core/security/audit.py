@@ -21,7 +21,7 @@ from flask import current_app, has_app_context, has_request_context, request
 from sqlalchemy import event, insert, select, text
 from sqlalchemy.orm import Session
 
-from core.db import TesseraSession, acting_user_id, utcnow
+from core.db import TesseraSession, acting_user_id, get_database, is_deferred, utcnow
 from core.security.models import AuditEntry
 
 AUDIT_LOCK_ID = 7_305_418
@@ -143,6 +143,17 @@ def jsonable(value: Any) -> Any:
 def _write_pending(session: Session) -> None:
     pending: list[Pending] = session.info.pop("audit", [])
     if not pending:
+        return
+    if is_deferred(session):
+        # A GET request that only read (SQLite): its entries get a write transaction of
+        # their own, which waits for the lock instead of upgrading a stale snapshot.
+        writer = get_database().new_session()
+        try:
+            writer.begin()
+            writer.info["audit"] = pending
+            writer.commit()
+        finally:
+            writer.close()
         return
     connection = session.connection()
     if connection.dialect.name == "postgresql":

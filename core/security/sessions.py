@@ -137,10 +137,12 @@ def keep_alive(session: Session, row: UserSession) -> UserSession:
     now = db.utcnow()
     renew = timeouts().renew
     if renew and now - row.created_at >= renew and row.expires_at > now + RENEWAL_GRACE:
+        db.begin_write(session)
         renewed = _renew(session, row, now)
         if renewed is not None:
             return renewed
     if now - row.last_seen_at >= TOUCH_EVERY:
+        db.begin_write(session)
         session.execute(
             update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now)
         )

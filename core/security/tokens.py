@@ -136,5 +136,6 @@ def touch(session: Session, token: ApiToken) -> None:
     now = db.utcnow()
     if token.last_used_at is not None and now - token.last_used_at < TOUCH_EVERY:
         return
+    db.begin_write(session)
     session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
     session.commit()
