@@ -543,8 +543,11 @@ def create_lot(session: Session, data: Mapping[str, Any]) -> Lot:
 def update_lot(session: Session, lot_id: int, data: Mapping[str, Any]) -> Lot:
     lot = _get(session, Lot, lot_id, msg.UNKNOWN_LOT)
     values = load(LotSchema(), _mapping(data), partial=True)
-    if values.get("product_id") not in (None, lot.product_id) and _lot_used(session, lot.id):
-        raise InventoryError.on("product_id", msg.LOT_PRODUCT_FIXED)
+    if values.get("product_id") not in (None, lot.product_id):
+        if _lot_used(session, lot.id):
+            raise InventoryError.on("product_id", msg.LOT_PRODUCT_FIXED)
+        # A product of the lot's own company the user may see, as when a lot is made.
+        _visible_product(session, values["product_id"], lot.company_id)
     for key, value in values.items():
         if key != "product_id" or value is not None:
             setattr(lot, key, value)

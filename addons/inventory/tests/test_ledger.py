@@ -23,6 +23,7 @@ from addons.inventory.models import (
 )
 from addons.products import services as products
 from addons.products.services import ProductsError
+from core.models import Company
 from core.schemas import BusinessError
 
 from .conftest import INVENTORY, deliver, lines, location, q, quant_of, receive, refused, uom
@@ -334,3 +335,18 @@ def test_stock_is_kept_per_lot_and_a_delivery_takes_the_lot_it_names(db_session,
     with refused(db_session, "already has a lot"):
         services.create_lot(db_session, {"name": "L-01", "product_id": chair.id})
     assert balanced(db_session)
+
+
+@pytest.mark.spec("5.2.1.1")
+def test_a_lot_changes_only_to_a_product_of_its_own_company(db_session, chair, desk):
+    lot = services.create_lot(db_session, {"name": "L-09", "product_id": chair.id})
+    other = Company(name="Other Co", code="OTHER")
+    db_session.add(other)
+    db_session.flush()
+    theirs = products.create_product(db_session, {"name": "Their chair"})
+    theirs.company_id = other.id
+    db_session.flush()
+    with refused(db_session, "belongs to another company"):
+        services.update_lot(db_session, lot.id, {"product_id": theirs.id})
+    services.update_lot(db_session, lot.id, {"product_id": desk.id})
+    assert lot.product_id == desk.id
