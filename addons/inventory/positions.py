@@ -11,9 +11,13 @@ keys (to products) resolve only once those tables are known.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, MetaData, Table, select
-from sqlalchemy.orm import Mapped, relationship
+from collections.abc import Mapping
+from typing import Any
 
+from sqlalchemy import Column, Integer, MetaData, Table, select
+from sqlalchemy.orm import Mapped, Session, relationship
+
+from addons.inventory import services
 from addons.inventory.models import Location, Lot, Quant, QuantityType, Warehouse
 from core.db import Base
 
@@ -78,3 +82,20 @@ class StockPosition(Base):
     @property
     def display_name(self) -> str:
         return f"{self.location.display_name}: {self.product.display_name}"
+
+
+def create_position(session: Session, data: Mapping[str, Any]) -> StockPosition:
+    """The stock list's "new" (services.create_stock), answered as the list reads it."""
+    quant = services.create_stock(session, data)
+    return session.get(StockPosition, quant.id, populate_existing=True)
+
+
+def update_position(session: Session, position_id: int, data: Mapping[str, Any]):
+    """A correction of the stock list (services.update_stock); the position read before
+    it is read again when next asked for, so that screens and the API answer the new
+    figures."""
+    services.update_stock(session, position_id, data)
+    loaded = session.identity_map.get(session.identity_key(StockPosition, position_id))
+    if loaded is not None:
+        session.expire(loaded)
+    return session.get(StockPosition, position_id)

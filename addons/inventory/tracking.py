@@ -40,6 +40,7 @@ from core.security.access import current_access
 # Serial numbers typed on one line: separated by spaces, commas or semicolons (also the
 # full-width ones of Chinese input methods).
 SEPARATORS = re.compile(r"[\s,;，；、]+")
+LOT_NAME_LIMIT = Lot.__table__.c.name.type.length
 
 
 # --------------------------------------------------------------------------- the setting
@@ -251,6 +252,3 @@ def _in_stock(session: Session, lot_ids: list[int]) -> list[tuple[int, str, str]
 
 def _plain(quantity: Decimal) -> str:
     return format(quantity.normalize(), "f")
-
-
-LOT_NAME_LIMIT = Lot.__table__.c.name.type.length

@@ -14,7 +14,7 @@ from datetime import timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.orm import object_session
 
-from addons.inventory import counts, notifications, rules, services, tracking
+from addons.inventory import counts, notifications, positions, rules, services, tracking
 from addons.inventory.messages import (
     COUNT_STATE_LABELS,
     KIND_LABELS,
@@ -419,8 +419,8 @@ STOCK = ModelView(
         ViewFilter("slow", _l("Slow-moving (nothing out for 90 days)"), lambda: _slow_moving()),
     ),
     default_order="product_id",
-    create=services.create_stock,
-    update=services.update_stock,
+    create=positions.create_position,
+    update=positions.update_position,
     api="inventory/stock",
     measures=("on_hand", "reserved", "available", "incoming", "outgoing", "forecast"),
     group_by=("product", "warehouse", "location", "lot"),

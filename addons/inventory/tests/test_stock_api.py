@@ -140,3 +140,27 @@ def test_a_page_of_stock_costs_a_fixed_number_of_queries(app, site, stocked):
 def logged_in_page(app) -> int:
     zhang = logged_in(app, "zhang")
     return zhang.get("/inventory/stock/?size=200", headers=EN).status_code
+
+
+@pytest.mark.spec("5.2.1.1", "4.4.1")
+def test_stock_found_or_corrected_through_the_api_answers_the_new_figures(app, site, stocked):
+    client = app.test_client()
+    auth = bearer(client, "boss", PASSWORD)
+    found = client.post(
+        "/api/v1/inventory/stock",
+        headers=auth,
+        json={"product_id": site["desk"], "location_id": stocked["shelf"], "on_hand": "2"},
+    )
+    assert found.status_code == 201, found.get_data(as_text=True)
+    # The waiting delivery of 3 desks takes both at once.
+    assert figures(found.json) == (q(2), q(2), q(0), q(0), q(2), q(0))
+    stock_row = client.get(
+        f"/api/v1/inventory/stock?eq.product_id={site['desk']}&eq.location_id={stocked['stock']}",
+        headers=auth,
+    ).json["items"][0]
+    corrected = client.patch(
+        f"/api/v1/inventory/stock/{stock_row['id']}", headers=auth, json={"on_hand": "1"}
+    )
+    assert corrected.status_code == 200, corrected.get_data(as_text=True)
+    # The delivery's third desk is reserved here; 6 are on their way: forecast 1 + 6 - 1.
+    assert figures(corrected.json) == (q(1), q(1), q(0), q(6), q(1), q(6))
