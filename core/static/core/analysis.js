@@ -68,6 +68,8 @@
       yAxis: {
         type: "value",
         name: data.measure,
+        // Counts and whole quantities: no 0.5 steps (which would print as 1, 1, 2, 2).
+        minInterval: data.decimals === 0 ? 1 : null,
         axisLabel: { formatter: function (value) { return numbers.format(value); } }
       },
       series: data.series.map(function (series) {
