@@ -11,7 +11,16 @@ import click
 from flask import Blueprint
 from sqlalchemy.orm import Session
 
-from addons.inventory import counts, notifications, pages, queries, rules, security, services
+from addons.inventory import (
+    counts,
+    notifications,
+    pages,
+    queries,
+    reports,
+    rules,
+    security,
+    services,
+)
 from addons.inventory.cli import inventory_group
 from addons.inventory.hookspecs import DeliveryRequest, PickingRef, StockAlert, StockLevel
 from addons.inventory.menus import MENUS
@@ -20,6 +29,7 @@ from addons.inventory.panels import PANELS
 from addons.inventory.views import VIEWS
 from core.hookspecs import (
     AddonEvent,
+    Dashboard,
     FormPanel,
     Job,
     MenuItem,
@@ -65,6 +75,11 @@ def core_register_menus() -> list[MenuItem]:
 @hookimpl
 def core_register_form_panels() -> list[FormPanel]:
     return list(PANELS)
+
+
+@hookimpl
+def core_register_dashboards() -> list[Dashboard]:
+    return list(reports.DASHBOARDS)
 
 
 @hookimpl

@@ -9,6 +9,14 @@ from core.hookspecs import MenuItem
 
 MENUS = (
     MenuItem("inventory", _l("Inventory"), sequence=40, icon="boxes"),
+    MenuItem(
+        "inventory.overview",
+        _l("Inventory overview"),
+        parent="inventory",
+        dashboard="inventory.overview",
+        permission="inventory.picking.read",
+        sequence=5,
+    ),
     MenuItem("inventory.operations", _l("Stock operations"), parent="inventory", sequence=10),
     MenuItem(
         "inventory.receipts",
