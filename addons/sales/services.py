@@ -772,17 +772,20 @@ def _claim(session: Session, order: SalesOrder, states: Iterable[OrderState], re
     ``BEGIN IMMEDIATE``. Either way a second claimer finds the state changed and is refused.
     """
     allowed = tuple(states)
+    # RETURNING the row refreshes ``order`` in the same statement (what another
+    # transaction committed before the claim, and the new version).
     claimed = session.execute(
         update(SalesOrder)
         .where(SalesOrder.id == order.id, SalesOrder.state.in_(allowed))
         .values(version=SalesOrder.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1 and session.get(SalesOrder, order.id, populate_existing=True) is None:
+        .returning(SalesOrder)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    ).scalar_one_or_none()
+    if claimed is not None:
+        return
+    if session.get(SalesOrder, order.id, populate_existing=True) is None:
         raise SalesError.on(None, msg.UNKNOWN_ORDER, id=order.id)  # deleted meanwhile
-    session.refresh(order)
-    if claimed.rowcount != 1:
-        raise SalesError.on(None, refusal, name=order.name, state=state_label(order.state))
+    raise SalesError.on(None, refusal, name=order.name, state=state_label(order.state))
 
 
 def _set_state(
