@@ -183,3 +183,36 @@ def test_an_operation_validated_or_a_move_reversed_by_many_at_once_counts_once(s
     assert race(stock_app, [reverse] * CLIENTS) == (1, CLIENTS - 1)
     assert stock_of(stock_app, product_id) == (Decimal("0.0000"), Decimal("0.0000"))
     assert ledger_problems(stock_app) == []
+
+
+def test_an_operation_is_claimed_unless_this_very_transaction_made_it(app, site):
+    """An operation made in the running transaction is invisible to every other one, so
+    its actions skip the claim; once committed, the next transaction claims it again."""
+    from sqlalchemy import event
+
+    from core import db
+
+    claims: list[str] = []
+
+    def note(conn, cursor, statement, *args) -> None:
+        if "version=(inventory_picking.version +" in statement:
+            claims.append(statement)
+
+    with app.app_context():
+        session = db.session()
+        engine = session.get_bind()
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            lines = [{"product_id": site["chair"], "quantity": "2"}]
+            made = services.create_receipt(session, {"moves": lines})
+            services.confirm_picking(session, made)
+            assert claims == []
+            kept = services.create_receipt(session, {"moves": lines})
+            session.commit()
+            services.confirm_picking(session, kept)
+            assert len(claims) == 1
+            services.validate_picking(session, kept)
+            assert len(claims) == 2 and kept.state is StockState.DONE
+            session.commit()
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
