@@ -40,6 +40,7 @@ from core.views.records import (
     INPUT_LIMIT,
     MSG_NOT_APPLICABLE,
     action_permission,
+    action_records,
     applies,
     other_record,
     run_action,
@@ -194,7 +195,7 @@ def act(target: Target) -> Response:
     key = idempotency.requested(current_user.id)
     if key is not None and (answer := key.stored_answer(session)) is not None:
         return answer
-    record = access.get(session, view.model, target.record_id, "write")
+    (record,) = action_records(session, view, access, action, [target.record_id])
     _check_if_match(record)
     if not applies(action, record):
         message = render(MSG_NOT_APPLICABLE, action=action.label, record=record_name(record))

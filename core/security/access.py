@@ -378,6 +378,14 @@ class Access:
     def select(self, model: type, action: str = "read") -> Select:
         return self.restrict(select(model), model, action)
 
+    def select_by_rules(self, model: type, action: str) -> Select:
+        """``select(model)`` limited by the rules for ``action`` without requiring
+        ``<resource>.<action>``: for a caller that required a permission of its own (a
+        business action declaring one), whose records the rules still choose."""
+        condition = self.condition(model, action)
+        statement = select(model)
+        return statement if condition is None else statement.where(condition)
+
     def get(self, session: Session, model: type, record_id: Any, action: str = "read"):
         """The record, or :class:`RecordNotFound` when it is missing or hidden by a rule."""
         statement = self.select(model, action)
