@@ -25,10 +25,12 @@ PERMISSIONS = (
     Permission(GROUP, "create", _l("Create partner groups")),
     Permission(GROUP, "write", _l("Change and move partner groups")),
     Permission(GROUP, "delete", _l("Delete partner groups")),
+    Permission(GROUP, "export", _l("Export partner groups")),
     Permission(TAG, "read", _l("See partner tags")),
     Permission(TAG, "create", _l("Create partner tags")),
     Permission(TAG, "write", _l("Change partner tags")),
     Permission(TAG, "delete", _l("Delete partner tags")),
+    Permission(TAG, "export", _l("Export partner tags")),
 )
 
 USER = Role(

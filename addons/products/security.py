@@ -23,10 +23,12 @@ PERMISSIONS: tuple[Permission, ...] = (
     Permission(CATEGORY, "create", messages.PERM_CATEGORY_CREATE),
     Permission(CATEGORY, "write", messages.PERM_CATEGORY_WRITE),
     Permission(CATEGORY, "delete", messages.PERM_CATEGORY_DELETE),
+    Permission(CATEGORY, "export", messages.PERM_CATEGORY_EXPORT),
     Permission(UOM, "read", messages.PERM_UOM_READ),
     Permission(UOM, "create", messages.PERM_UOM_CREATE),
     Permission(UOM, "write", messages.PERM_UOM_WRITE),
     Permission(UOM, "archive", messages.PERM_UOM_ARCHIVE),
+    Permission(UOM, "export", messages.PERM_UOM_EXPORT),
 )
 
 USER = "products.user"
@@ -55,9 +57,11 @@ ROLES: tuple[Role, ...] = (
             f"{CATEGORY}.create",
             f"{CATEGORY}.write",
             f"{CATEGORY}.delete",
+            f"{CATEGORY}.export",
             f"{UOM}.create",
             f"{UOM}.write",
             f"{UOM}.archive",
+            f"{UOM}.export",
         ),
         implies=(USER,),
         description=messages.ROLE_MANAGER_DESCRIPTION,

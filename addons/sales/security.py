@@ -44,14 +44,17 @@ PERMISSIONS = (
     Permission(CHANNEL, "create", _l("Create sales channels")),
     Permission(CHANNEL, "write", _l("Change sales channels")),
     Permission(CHANNEL, "delete", _l("Delete sales channels")),
+    Permission(CHANNEL, "export", _l("Export sales channels")),
     Permission(TEAM, "read", _l("See sales teams")),
     Permission(TEAM, "create", _l("Create sales teams")),
     Permission(TEAM, "write", _l("Change sales teams")),
     Permission(TEAM, "delete", _l("Delete sales teams")),
+    Permission(TEAM, "export", _l("Export sales teams")),
     Permission(LEVEL, "read", _l("See customer levels")),
     Permission(LEVEL, "create", _l("Create customer levels")),
     Permission(LEVEL, "write", _l("Change customer levels")),
     Permission(LEVEL, "delete", _l("Delete customer levels")),
+    Permission(LEVEL, "export", _l("Export the list of customer levels")),
     Permission(CUSTOMER, "read", _l("See the level of customers")),
     Permission(CUSTOMER, "create", _l("Classify customers by level")),
     Permission(CUSTOMER, "write", _l("Change the level of customers")),
@@ -65,6 +68,7 @@ PERMISSIONS = (
     Permission(PLAN, "write", _l("Change, revise and close sales plans")),
     Permission(PLAN, "delete", _l("Delete draft sales plans")),
     Permission(PLAN, "approve", _l("Approve sales plans")),
+    Permission(PLAN, "export", _l("Export and print sales plans")),
 )
 
 USER = Role(
