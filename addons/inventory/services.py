@@ -72,8 +72,7 @@ from core.models import next_code
 from core.registry import get_registry
 from core.schemas import BusinessError, Refusals, flush_unique, load, render
 from core.security.access import current_access
-from core.security.models import UserCompany
-from core.security.users import User
+from core.security.accounts import works_for
 
 MAX_LINES = 500
 SEQUENCES = {
@@ -305,29 +304,13 @@ def _checked_members(
             problems.add("id", msg.UNKNOWN_LINE, id=values["id"])
         elif user_id in seen:
             problems.add("user_id", msg.MEMBER_TWICE, id=user_id)
-        elif not _works_for(session, user_id, company_id):
+        elif not works_for(session, user_id, company_id):
             problems.add("user_id", msg.UNKNOWN_USER, id=user_id)
         seen.add(user_id)
         if not problems:
             members.append((values.get("id"), user_id))
     raise_lines("members", refusals)
     return members
-
-
-def _works_for(session: Session, user_id: int, company_id: int) -> bool:
-    user = session.get(User, user_id)
-    if user is None or not user.active:
-        return False
-    if user.company_id == company_id:
-        return True
-    return (
-        session.scalar(
-            select(UserCompany.user_id).where(
-                UserCompany.user_id == user_id, UserCompany.company_id == company_id
-            )
-        )
-        is not None
-    )
 
 
 def _apply_members(warehouse: Warehouse, members: list[tuple[int | None, int]]) -> None:

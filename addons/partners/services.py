@@ -37,6 +37,7 @@ from addons.partners.schemas import (
     PartnerSchema,
     TagSchema,
 )
+from core.db import default_company_id
 from core.models import next_code
 from core.registry import get_registry
 from core.schemas import (
@@ -51,6 +52,7 @@ from core.schemas import (
     load,
     render,
 )
+from core.security.accounts import works_for
 from core.security.users import User
 
 SEARCH_LIMIT = 80
@@ -162,10 +164,13 @@ def _check_partner(
     elif "group_id" in values:
         links["group"] = None
     salesperson = values.get("salesperson_id")
-    if salesperson is not None and not session.scalar(
-        select(User.id).where(User.id == salesperson, User.active.is_(True))
-    ):
-        refusals.add("salesperson_id", msg.UNKNOWN_USER, id=salesperson)
+    company_id = partner.company_id or default_company_id(session)
+    if salesperson is not None and not works_for(session, salesperson, company_id):
+        known = session.scalar(select(User.id).where(User.id == salesperson, User.active.is_(True)))
+        if known is None:
+            refusals.add("salesperson_id", msg.UNKNOWN_USER, id=salesperson)
+        else:
+            refusals.add("salesperson_id", msg.OTHER_COMPANY_USER)
     if "tag_ids" in values:
         wanted = list(dict.fromkeys(values["tag_ids"] or []))
         tags = {

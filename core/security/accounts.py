@@ -27,7 +27,7 @@ from core.schemas import (
     text,
 )
 from core.security import audit, sessions, tokens
-from core.security.models import PasswordHistory
+from core.security.models import PasswordHistory, UserCompany
 from core.security.passwords import (
     MUST_CHANGE,
     PasswordPolicy,
@@ -57,6 +57,20 @@ class NewUserSchema(TranslatedSchema):
     login = text(64, required=True, validate=[Pattern(LOGIN_PATTERN, MSG_BAD_LOGIN)])
     name = text(255, required=True)
     email = email()
+
+
+def works_for(session: Session, user_id: int, company_id: int) -> bool:
+    """Whether ``user_id`` is an active user who may work for ``company_id`` (their own
+    company or one added to them): a salesperson, a warehouse member and the like."""
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        return False
+    if user.company_id == company_id:
+        return True
+    added = select(UserCompany.user_id).where(
+        UserCompany.user_id == user_id, UserCompany.company_id == company_id
+    )
+    return session.scalar(added) is not None
 
 
 def user_by_login(session: Session, login: str) -> User:

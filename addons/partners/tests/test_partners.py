@@ -220,6 +220,22 @@ def test_references_to_missing_records_are_refused(db_session):
     }
 
 
+def test_the_salesperson_must_work_for_the_partners_company(db_session):
+    from core.models import Company
+
+    other = Company(name="Other", code="OTH")
+    db_session.add(other)
+    db_session.flush()
+    outsider = User(login="outsider", name="Outsider", company_id=other.id, password_hash="x")
+    db_session.add(outsider)
+    db_session.flush()
+    with pytest.raises(PartnerError) as error:
+        company(db_session, "Acme", salesperson_id=outsider.id)
+    assert error.value.messages == {
+        "salesperson_id": ["This user does not work for the partner's company."]
+    }
+
+
 def test_a_failed_update_changes_nothing(db_session):
     partner = company(db_session, "Acme", email="sales@acme.example")
 
