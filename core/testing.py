@@ -16,10 +16,13 @@ bundled addon) and ``@pytest.mark.spec("5.1.3.1")`` to name the clause it proves
 from __future__ import annotations
 
 import itertools
+import json
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -434,3 +437,22 @@ class AddonContract:
             assert info.name not in lifecycle.installed()
             lifecycle.install([info.name])
             assert info.name in lifecycle.installed()
+
+
+# --------------------------------------------------------------------------- pages
+
+_FIGURE = re.compile(
+    r'<a class="card h-100 text-decoration-none dashboard-figure" href="([^"]+)">\s*'
+    r'<div class="card-body">\s*<div class="small text-body-secondary">([^<]+)</div>\s*'
+    r'<div class="[^"]*">([^<]+)</div>'
+)
+
+
+def dashboard_figures(html: str) -> dict[str, tuple[str, str]]:
+    """``label: (value, url)`` of each key figure of a dashboard page."""
+    return {label: (value, unescape(url)) for url, label, value in _FIGURE.findall(html)}
+
+
+def page_charts(html: str) -> list[dict]:
+    """The data of every chart on a page (dashboards, graphs, form panels), in order."""
+    return [json.loads(unescape(raw)) for raw in re.findall(r"data-chart='([^']+)'", html)]

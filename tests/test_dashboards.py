@@ -2,14 +2,14 @@
 figures follow the record rules and companies, the period narrows on the widget's date
 field, every chart point opens exactly its records, and panels honour their permission."""
 
-import json
 import re
 from datetime import date
-from html import unescape
 
 import pytest
 
+from core.testing import dashboard_figures as figures
 from core.testing import log_in
+from core.testing import page_charts as charts
 from core.views import dashboards
 from tests.conftest import DELTA_PASSWORD
 
@@ -29,21 +29,6 @@ def page(client, url, headers=EN, status=200):
     response = client.get(url, headers=headers)
     assert response.status_code == status, response.get_data(as_text=True)[:600]
     return response.get_data(as_text=True)
-
-
-def figures(html: str) -> dict[str, tuple[str, str]]:
-    """label: (value, url) of each key figure."""
-    found = re.findall(
-        r'<a class="card h-100 text-decoration-none dashboard-figure" href="([^"]+)">\s*'
-        r'<div class="card-body">\s*<div class="small text-body-secondary">([^<]+)</div>\s*'
-        r'<div class="[^"]*">([^<]+)</div>',
-        html,
-    )
-    return {label: (value, unescape(url)) for url, label, value in found}
-
-
-def charts(html: str) -> list[dict]:
-    return [json.loads(unescape(raw)) for raw in re.findall(r"data-chart='([^']+)'", html)]
 
 
 def task_names(html: str) -> list[str]:

@@ -3,28 +3,16 @@ list, through the reader's warehouses; stock value for managers only."""
 
 from __future__ import annotations
 
-import re
-from html import unescape
-
 import pytest
 
 from addons.inventory import rules, services
 from core import db
+from core.testing import dashboard_figures as figures
 
 from .conftest import EN, INVENTORY, ZH, logged_in
 
 pytestmark = [pytest.mark.addons(*INVENTORY), pytest.mark.spec("5.2.1.1")]
 BOARD = "/dashboards/inventory.overview?period=all"
-
-
-def figures(html: str) -> dict[str, tuple[str, str]]:
-    found = re.findall(
-        r'<a class="card h-100 text-decoration-none dashboard-figure" href="([^"]+)">\s*'
-        r'<div class="card-body">\s*<div class="small text-body-secondary">([^<]+)</div>\s*'
-        r'<div class="[^"]*">([^<]+)</div>',
-        html,
-    )
-    return {label: (value, unescape(url)) for url, label, value in found}
 
 
 @pytest.fixture
