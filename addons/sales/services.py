@@ -634,19 +634,8 @@ def _amend_prices(
 
 def _credit_for_increase(session: Session, order: SalesOrder, increase: Decimal) -> str | None:
     """Refuse an increase over the customer's credit limit (``block``), or say it (``warn``)."""
-    mode = credit_mode(session, order.company_id)
-    if mode is CreditMode.OFF:
-        return None
-    partner_class = customer_model()
-    limit = session.scalar(
-        select(partner_class.credit_limit)
-        .where(partner_class.id == order.customer_id)
-        .with_for_update()
-    )
-    if limit is None:
-        return None
-    used = open_amount(session, order.customer_id, order.company_id)  # before this change
-    if used + increase <= limit:
+    mode, limit, used = _credit_exposure(session, order)  # used: before this change
+    if limit is None or used + increase <= limit:
         return None
     text = render(
         msg.AMENDED_OVER_CREDIT,
@@ -876,15 +865,15 @@ def credit_position(session: Session, customer_id: int, company_id: int) -> Cred
     return CreditPosition(limit, used, None if limit is None else limit - used)
 
 
-def credit_check(session: Session, order: SalesOrder) -> tuple[CreditMode, str | None]:
-    """The company's credit mode, and a note when confirming ``order`` exceeds the limit.
-
-    The customer's row is locked (PostgreSQL), so two orders of one customer confirmed at
-    once are checked one after the other. A customer without a limit is not checked.
-    """
+def _credit_exposure(
+    session: Session, order: SalesOrder
+) -> tuple[CreditMode, Decimal | None, Decimal]:
+    """The company's credit mode, the customer's limit (None: not checked, also when the
+    mode is off) and what its confirmed orders leave open. The customer's row is locked
+    (PostgreSQL), so two changes for one customer are checked one after the other."""
     mode = credit_mode(session, order.company_id)
     if mode is CreditMode.OFF:
-        return mode, None
+        return mode, None, Decimal(0)
     partner_class = customer_model()
     limit = session.scalar(
         select(partner_class.credit_limit)
@@ -892,9 +881,18 @@ def credit_check(session: Session, order: SalesOrder) -> tuple[CreditMode, str |
         .with_for_update()
     )
     if limit is None:
-        return mode, None
-    used = open_amount(session, order.customer_id, order.company_id)
-    if used + order.amount_total <= limit:
+        return mode, None, Decimal(0)
+    return mode, limit, open_amount(session, order.customer_id, order.company_id)
+
+
+def credit_check(session: Session, order: SalesOrder) -> tuple[CreditMode, str | None]:
+    """The company's credit mode, and a note when confirming ``order`` exceeds the limit.
+
+    The customer's row is locked (PostgreSQL), so two orders of one customer confirmed at
+    once are checked one after the other. A customer without a limit is not checked.
+    """
+    mode, limit, used = _credit_exposure(session, order)
+    if limit is None or used + order.amount_total <= limit:
         return mode, None
     note = msg.CREDIT_HOLD_NOTE if mode is CreditMode.BLOCK else msg.CREDIT_WARNING_NOTE
     return mode, render(
