@@ -346,3 +346,13 @@ def test_the_selection_can_be_exported(delta_app):
     # Users without the export right are not offered it.
     alice = client_for(app, "alice")
     assert 'value="export:csv"' not in alice.get("/delta/task/").get_data(as_text=True)
+
+
+def test_a_refusal_of_lines_reads_as_sentences_in_a_toast():
+    from core.schemas import BusinessError
+    from core.views.records import refusal_text
+
+    error = BusinessError(
+        {"moves": {0: {"lot": ["Give the serial number."]}, 2: ["Too many."]}, "note": ["Late."]}
+    )
+    assert refusal_text(error) == "Give the serial number. Too many. Late."

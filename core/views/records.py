@@ -150,14 +150,16 @@ def _back(view: ModelView, record_id: int | None = None):
 
 
 def refusal_text(error: BusinessError) -> str:
-    """A refusal's messages as one line, for a toast."""
-    messages = as_text(error.messages)
+    """A refusal's messages as one line, for a toast (also those of lines, nested by row)."""
+    return " ".join(_texts(as_text(error.messages)))
+
+
+def _texts(messages: Any) -> list[str]:
     if isinstance(messages, dict):
-        parts = []
-        for value in messages.values():
-            parts.extend(value if isinstance(value, list) else [value])
-        return " ".join(str(part) for part in parts)
-    return str(messages)
+        return [text for value in messages.values() for text in _texts(value)]
+    if isinstance(messages, list | tuple):
+        return [text for value in messages for text in _texts(value)]
+    return [str(messages)]
 
 
 # --------------------------------------------------------------------------- one record
