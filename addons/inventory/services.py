@@ -1284,28 +1284,40 @@ def _split_off(session: Session, move: Move, done: Decimal) -> Move:
     return remainder
 
 
-def _backorder(session: Session, picking: Picking, moves: list[Move]) -> Picking:
-    """A new operation of the same kind holding the lines not done, confirmed."""
-    backorder = type(picking)(
-        name=next_code(session, SEQUENCES[picking.picking_type]),
+def _follow_up(session: Session, picking: Picking, kind: PickingType, **header: Any) -> Picking:
+    """A new, numbered operation of ``kind`` made from ``picking`` (a backorder, a return):
+    its company, priority, warehouse, partner and origin, plus ``header``; flushed."""
+    made = PICKING_CLASSES[kind](
+        name=next_code(session, SEQUENCES[kind]),
         company_id=picking.company_id,
-        state=StockState.WAITING,
         priority=picking.priority,
         warehouse_id=picking.warehouse_id,
-        from_location_id=picking.from_location_id,
-        to_location_id=picking.to_location_id,
         partner_id=picking.partner_id,
-        scheduled_date=picking.scheduled_date,
         origin_model=picking.origin_model,
         origin_id=picking.origin_id,
         origin_name=picking.origin_name,
+        moves=[],
+        **header,
+    )
+    session.add(made)
+    session.flush()
+    _made_here(session, made)
+    return made
+
+
+def _backorder(session: Session, picking: Picking, moves: list[Move]) -> Picking:
+    """A new operation of the same kind holding the lines not done, confirmed."""
+    backorder = _follow_up(
+        session,
+        picking,
+        picking.picking_type,
+        state=StockState.WAITING,
+        from_location_id=picking.from_location_id,
+        to_location_id=picking.to_location_id,
+        scheduled_date=picking.scheduled_date,
         backorder_of_id=picking.id,
         note=render(msg.BACKORDER_NOTE, name=picking.name),
-        moves=[],
     )
-    session.add(backorder)
-    session.flush()
-    _made_here(session, backorder)
     for move in moves:
         move.picking = backorder
         move.reference = backorder.name
@@ -1332,26 +1344,17 @@ def return_picking(session: Session, picking: Picking, data: Any = None) -> Pick
     if not any(quantity > 0 for quantity in left.values()):
         raise InventoryError.on(None, msg.NOTHING_TO_RETURN, name=picking.name)
     kind = PickingType.RECEIPT if isinstance(picking, Delivery) else PickingType.DELIVERY
-    back = PICKING_CLASSES[kind](
-        name=next_code(session, SEQUENCES[kind]),
-        company_id=picking.company_id,
+    back = _follow_up(
+        session,
+        picking,
+        kind,
         state=StockState.DRAFT,
-        priority=picking.priority,
-        warehouse_id=picking.warehouse_id,
         from_location_id=picking.to_location_id,
         to_location_id=picking.from_location_id,
-        partner_id=picking.partner_id,
         scheduled_date=today(),
-        origin_model=picking.origin_model,
-        origin_id=picking.origin_id,
-        origin_name=picking.origin_name,
         return_of_id=picking.id,
         note=render(msg.RETURN_NOTE, name=picking.name),
-        moves=[],
     )
-    session.add(back)
-    session.flush()
-    _made_here(session, back)
     costs = _unit_costs(picking) if kind is PickingType.RECEIPT else {}
     product_uoms = {}
     for position, ((product_id, lot_id, line_id), quantity) in enumerate(left.items(), 1):
